@@ -12,6 +12,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
@@ -235,13 +236,21 @@ class ZipSource(PackageSource):
         info = self._members.get(self.root_prefix + path)
         if info is None:
             return None
-        with self.zf.open(info) as fh:
-            return _bounded_read(fh, info, self.limits.max_total_bytes)
+        try:
+            with self.zf.open(info) as fh:
+                return _bounded_read(fh, info, self.limits.max_total_bytes)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise UnsafePackage([Issue(ERROR, "zip_corrupt", {"detail": str(exc)})]) from None
 
     def extract_to(self, dest: Path, progress: Callable[[int], None] | None = None) -> int:
         """Write every file under ``dest`` (an empty or new folder). Returns bytes written. Sizes are
         enforced on the data itself, not on the (forgeable) sizes the archive declares."""
-        dest = Path(dest)
+        try:
+            return self._extract_to(Path(dest), progress)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise UnsafePackage([Issue(ERROR, "zip_corrupt", {"detail": str(exc)})]) from None
+
+    def _extract_to(self, dest: Path, progress: Callable[[int], None] | None) -> int:
         dest.mkdir(parents=True, exist_ok=True)
         root = dest.resolve()
         written = 0
@@ -385,11 +394,10 @@ def validate_package(path_or_file: str | os.PathLike | IO[bytes], limits: Limits
                      ) -> tuple[Manifest | None, Report]:
     """Validate a zip or folder without extracting it."""
     try:
-        source = open_source(path_or_file, limits)
+        with open_source(path_or_file, limits) as source:
+            return validate_source(source)
     except UnsafePackage as exc:
         return None, Report(exc.issues)
-    with source:
-        return validate_source(source)
 
 
 def spool_to_tempfile(fileobj: IO[bytes]) -> IO[bytes]:

@@ -1,0 +1,1 @@
+"""Shared foundation: configuration, database, i18n, errors, permissions, outbox, storage."""
