@@ -411,7 +411,8 @@ class Sequencer:
         if a.completion_threshold.completed_by_measure:
             amt = self.completion_amount(a)
             if amt is None:
-                self.set_completion(a, None)
+                if not a.is_leaf:
+                    self.set_completion(a, None)
             else:
                 self.set_completion(a, amt >= a.completion_threshold.min_progress_measure)
             return
@@ -486,8 +487,6 @@ class Sequencer:
 
     def overall_rollup(self, a: Activity) -> None:  # RB.1.5
         for x in self.path_to_root(a):
-            if not x.delivery.tracked and x is not a:
-                pass
             if not x.is_leaf:
                 self.measure_rollup(x)
                 self.completion_measure_rollup(x)
@@ -501,7 +500,7 @@ class Sequencer:
             if a.delivery.tracked:
                 if not s.is_suspended:
                     if not a.delivery.completion_set_by_content:
-                        if not s.attempt_progress_status and not a.completion_threshold.completed_by_measure:
+                        if not s.attempt_progress_status:
                             self.set_completion(a, True)
                     if not a.delivery.objective_set_by_content:
                         od = a.primary_objective
@@ -539,6 +538,9 @@ class Sequencer:
         s.reset_attempt_progress()
         for od in a.objectives:
             self.ost(a, od).reset()
+        self.prepare_new_attempt_of_descendants(a)
+
+    def prepare_new_attempt_of_descendants(self, a: Activity) -> None:
         if not a.is_leaf:
             cm = a.control_mode
             for d in list(a.walk())[1:]:
@@ -936,7 +938,8 @@ class Sequencer:
         if s.is_active or s.is_suspended:
             raise SequencingError("SB.2.10-2")
         if not cur.is_leaf:
-            # a new attempt on the cluster: selection/randomization apply first
+            # the new attempt must not see the previous attempt's child data
+            self.prepare_new_attempt_of_descendants(cur)
             r = self.flow(cur, "forward", True)
             if not r.deliverable:
                 raise SequencingError("SB.2.10-3")
@@ -974,9 +977,7 @@ class Sequencer:
             if not seg:
                 raise SequencingError("SB.2.9-5")
             if direction == "forward":
-                for a in seg[:-1] if False else seg:
-                    if a is target:
-                        break
+                for a in seg[:-1]:
                     self.choice_activity_traversal(a, "forward")
             else:
                 self.choice_activity_traversal(cur, "backward")
@@ -992,14 +993,11 @@ class Sequencer:
             p.reverse()  # start .. target
             if not p:
                 raise SequencingError("SB.2.9-5")
-            for a in p[:-1] if len(p) > 1 else []:
-                self.choice_activity_traversal(a, "forward")
+            for a in p:
+                if a is not target:
+                    self.choice_activity_traversal(a, "forward")
                 if not self.st(a).is_active and a is not ca and a.prevent_activation:
                     raise SequencingError("SB.2.9-6")
-            # the target itself: prevent activation applies to it too when it is not active
-            last = p[-1]
-            if last is not ca and not self.st(last).is_active and last.prevent_activation and len(p) > 1:
-                raise SequencingError("SB.2.9-6")
         elif target is ca:
             p = []
             x = cur
