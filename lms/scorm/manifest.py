@@ -63,6 +63,8 @@ MESSAGES: dict[str, str] = {
                              "asset."),
     "item_without_resource": N_("The organization %(organization)s has no item that launches a resource."),
     "xml_base_absolute": N_("The xml:base %(value)s points outside the package; it was ignored."),
+    "sequencing_invalid": N_("The sequencing information cannot be read (%(detail)s); the items will be "
+                             "played in order."),
     "external_launch": N_("The resource %(resource)s is launched from the external address %(url)s."),
 }
 
