@@ -1,0 +1,440 @@
+"""Storing and querying statements: the LRS core, used by the HTTP resources and in-process by the emitter.
+
+Everything runs in the caller's transaction (flush only). A batch is validated completely before the first
+row is written and is inserted with one multi-row INSERT per table, so it is all-or-nothing and fast.
+"""
+from __future__ import annotations
+
+import json
+import uuid as uuid_module
+from datetime import datetime, timezone
+from typing import Iterable
+
+from flask import current_app
+from sqlalchemy import and_, func, select, update
+
+from lms.core.db import db
+
+from .models import ActivityDefinition, Statement, StatementActivity, StatementAgent
+from .validation import VOIDED, XAPIValidationError, parse_timestamp, validate_statement
+
+DEFAULT_VERSION = "1.0.0"
+MAX_LIMIT = 500
+
+
+class StatementConflict(Exception):
+    """A statement id is already stored with different content (409)."""
+
+
+class StatementRejected(Exception):
+    """A statement breaks a rule that depends on stored data (voiding a voiding statement...): 400."""
+
+
+def json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def canonical_json(value) -> str:
+    """The canonical text of a statement: keys sorted, no insignificant whitespace."""
+    return json_dumps(value)
+
+
+# --- identities --------------------------------------------------------------------------------------------
+
+def agent_ifi(agent: dict | None) -> str | None:
+    """A stable string for an agent's inverse functional identifier (None for anonymous groups)."""
+    if not agent:
+        return None
+    if "mbox" in agent:
+        return "mbox:" + agent["mbox"]
+    if "mbox_sha1sum" in agent:
+        return "mbox_sha1sum:" + agent["mbox_sha1sum"].lower()
+    if "openid" in agent:
+        return "openid:" + agent["openid"]
+    account = agent.get("account")
+    if isinstance(account, dict):
+        return f"account:{account.get('homePage')}|{account.get('name')}"
+    return None
+
+
+def system_authority() -> dict:
+    """The authority of statements the LMS writes itself."""
+    config = current_app.config
+    return {"objectType": "Agent", "name": str(config.get("SITE_NAME") or "LMS"),
+            "account": {"homePage": config["SITE_URL"].rstrip("/"), "name": "lms"}}
+
+
+def format_stored(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def now_ms() -> datetime:
+    moment = datetime.now(timezone.utc)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+# --- index rows ----------------------------------------------------------------------------------------------
+
+def _agents_in(actor: dict | None, into: dict, direct: bool) -> None:
+    if not isinstance(actor, dict):
+        return
+    ifi = agent_ifi(actor)
+    if ifi:
+        into[ifi] = into.get(ifi, False) or direct
+    for member in actor.get("member") or ():
+        ifi = agent_ifi(member)
+        if ifi:
+            into[ifi] = into.get(ifi, False) or False
+    return
+
+
+def _context_activities(context: dict | None, into: dict) -> None:
+    if not context:
+        return
+    for items in (context.get("contextActivities") or {}).values():
+        for item in (items if isinstance(items, list) else [items]):
+            into.setdefault(item["id"], False)
+
+
+def index_entries(statement: dict) -> tuple[dict, dict]:
+    """(agents {ifi: direct}, activities {iri: direct}) for the agent/activity filters."""
+    agents: dict[str, bool] = {}
+    activities: dict[str, bool] = {}
+    obj = statement["object"]
+    kind = obj.get("objectType", "Activity")
+    _agents_in(statement["actor"], agents, True)
+    if kind == "Activity":
+        activities[obj["id"]] = True
+    elif kind in ("Agent", "Group"):
+        _agents_in(obj, agents, True)
+    elif kind == "SubStatement":
+        _agents_in(obj["actor"], agents, False)
+        sub_obj = obj["object"]
+        sub_kind = sub_obj.get("objectType", "Activity")
+        if sub_kind == "Activity":
+            activities.setdefault(sub_obj["id"], False)
+        elif sub_kind in ("Agent", "Group"):
+            _agents_in(sub_obj, agents, False)
+        sub_context = obj.get("context") or {}
+        _agents_in(sub_context.get("instructor"), agents, False)
+        _agents_in(sub_context.get("team"), agents, False)
+        _context_activities(sub_context, activities)
+    context = statement.get("context") or {}
+    _agents_in(context.get("instructor"), agents, False)
+    _agents_in(context.get("team"), agents, False)
+    _agents_in(statement.get("authority"), agents, False)
+    _context_activities(context, activities)
+    return agents, activities
+
+
+# --- comparison ----------------------------------------------------------------------------------------------
+
+_IGNORED = ("id", "stored", "authority", "version")
+
+
+def _comparable(statement: dict, keep_timestamp: bool) -> str:
+    copy = {k: v for k, v in statement.items() if k not in _IGNORED and (keep_timestamp or k != "timestamp")}
+    return canonical_json(copy)
+
+
+def same_statement(stored: dict, received: dict) -> bool:
+    keep_timestamp = "timestamp" in received
+    if keep_timestamp and "timestamp" in stored:
+        try:
+            if parse_timestamp(stored["timestamp"]) != parse_timestamp(received["timestamp"]):
+                return False
+        except XAPIValidationError:
+            return False
+        keep_timestamp = False
+    return _comparable(stored, keep_timestamp) == _comparable(received, keep_timestamp)
+
+
+# --- storing ----------------------------------------------------------------------------------------------
+
+def store_statements(statements: list[dict], authority: dict | None = None, credential_id: int | None = None,
+                     validate: bool = True) -> list[str]:
+    """Validate, complete and insert statements in the current transaction; returns their ids in order.
+
+    Raises :class:`XAPIValidationError` (400), :class:`StatementRejected` (400) or
+    :class:`StatementConflict` (409). A statement whose id is already stored with the same content is
+    accepted again without any change (the spec's "204 No Content" case).
+    """
+    if authority is None:
+        authority = system_authority()
+    stored_at = now_ms()
+    stored_text = format_stored(stored_at)
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for index, statement in enumerate(statements):
+        if validate:
+            try:
+                validate_statement(statement)
+            except XAPIValidationError as error:
+                if len(statements) > 1:
+                    raise XAPIValidationError(error.message, f"[{index}].{error.path}" if error.path
+                                              else f"[{index}]") from None
+                raise
+        statement_id = statement.get("id")
+        if statement_id is None:
+            statement_id = str(uuid_module.uuid4())
+        else:
+            statement_id = statement_id.lower()
+        if statement_id in seen:
+            raise StatementRejected(f"statement id {statement_id} appears twice in the batch")
+        seen[statement_id] = index
+        ids.append(statement_id)
+
+    existing = {}
+    if any("id" in s for s in statements):
+        explicit = [sid for sid, s in zip(ids, statements) if "id" in s]
+        for chunk in _chunks(explicit, 500):
+            for row in db.session.execute(select(Statement.statement_id, Statement.data)
+                                          .where(Statement.statement_id.in_(chunk))):
+                existing[row.statement_id] = row.data
+    # Voiding targets: they must not be voiding statements themselves.
+    voids = {}
+    for sid, statement in zip(ids, statements):
+        if statement["verb"]["id"] == VOIDED:
+            target = statement["object"]["id"].lower()
+            voids[sid] = target
+    if voids:
+        targets = set(voids.values())
+        for target in targets:
+            if target in seen and statements[seen[target]]["verb"]["id"] == VOIDED:
+                raise StatementRejected("object: a voiding statement cannot be voided")
+        rows = db.session.execute(select(Statement.statement_id, Statement.voids_id)
+                                  .where(Statement.statement_id.in_(list(targets))))
+        for row in rows:
+            if row.voids_id is not None:
+                raise StatementRejected("object: a voiding statement cannot be voided")
+
+    rows = []
+    index_rows = []
+    definitions: dict[str, dict] = {}
+    new_ids = []
+    for sid, statement in zip(ids, statements):
+        if sid in existing:
+            if not same_statement(existing[sid], statement):
+                raise StatementConflict(f"statement {sid} is already stored with different content")
+            continue
+        data = dict(statement)
+        data["id"] = sid
+        data["stored"] = stored_text
+        data["authority"] = authority
+        data.setdefault("version", DEFAULT_VERSION)
+        data.setdefault("timestamp", stored_text)
+        obj = data["object"]
+        kind = obj.get("objectType", "Activity")
+        if kind == "Activity":
+            object_iri = obj["id"]
+            if "definition" in obj:
+                _merge_definition(definitions, obj["id"], obj["definition"])
+        elif kind in ("Agent", "Group"):
+            object_iri = agent_ifi(obj)
+        elif kind == "StatementRef":
+            object_iri = obj["id"].lower()
+        else:
+            object_iri = None
+        for activity in _all_activity_objects(data):
+            if "definition" in activity and activity is not obj:
+                _merge_definition(definitions, activity["id"], activity["definition"])
+        registration = (data.get("context") or {}).get("registration")
+        rows.append({
+            "statement_id": sid, "stored": stored_at, "verb_iri": data["verb"]["id"],
+            "actor_ifi": agent_ifi(data["actor"]), "object_type": kind, "object_iri": object_iri,
+            "registration": registration.lower() if registration else None, "voided": False,
+            "voids_id": voids.get(sid), "credential_id": credential_id, "data": data,
+            "has_attachments": bool(data.get("attachments")),
+        })
+        index_rows.append(index_entries(data))
+        new_ids.append(sid)
+    if not rows:
+        return ids
+
+    # Statements already voided by a voiding statement stored earlier (targets may arrive after the void).
+    already_voided = set()
+    for chunk in _chunks(new_ids, 500):
+        already_voided.update(db.session.scalars(select(Statement.voids_id).where(Statement.voids_id.in_(chunk))))
+    for row in rows:
+        if row["statement_id"] in already_voided and row["voids_id"] is None:
+            row["voided"] = True
+    in_batch_voided = {t for s, t in voids.items() if s in set(new_ids)}
+
+    table = Statement.__table__
+    result = db.session.execute(table.insert().returning(table.c.pk, sort_by_parameter_order=True), rows)
+    pks = [r[0] for r in result]
+    agent_rows, activity_rows = [], []
+    for pk, (agents, activities) in zip(pks, index_rows):
+        for ifi, direct in agents.items():
+            agent_rows.append({"statement_pk": pk, "ifi": ifi, "direct": direct})
+        for iri, direct in activities.items():
+            activity_rows.append({"statement_pk": pk, "iri": iri, "direct": direct})
+    if agent_rows:
+        db.session.execute(StatementAgent.__table__.insert(), agent_rows)
+    if activity_rows:
+        db.session.execute(StatementActivity.__table__.insert(), activity_rows)
+    if in_batch_voided:
+        db.session.execute(update(Statement).where(Statement.statement_id.in_(list(in_batch_voided)),
+                                                   Statement.voids_id.is_(None)).values(voided=True))
+    if definitions:
+        _save_definitions(definitions)
+    _after_store(new_ids)
+    return ids
+
+
+def _after_store(statement_ids: list[str]) -> None:
+    from .forwarding import queue_forwarding
+
+    queue_forwarding(statement_ids)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _all_activity_objects(statement: dict) -> Iterable[dict]:
+    obj = statement["object"]
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity":
+        yield obj
+    for context in (statement.get("context"), obj.get("context") if kind == "SubStatement" else None):
+        for items in ((context or {}).get("contextActivities") or {}).values():
+            yield from (items if isinstance(items, list) else [items])
+    if kind == "SubStatement" and obj["object"].get("objectType", "Activity") == "Activity":
+        yield obj["object"]
+
+
+def _merge_definition(into: dict, iri: str, definition: dict) -> None:
+    current = into.setdefault(iri, {})
+    merge_definition(current, definition)
+
+
+def merge_definition(current: dict, new: dict) -> dict:
+    """Later definitions win, language maps are merged language by language."""
+    for key, value in new.items():
+        if key in ("name", "description") and isinstance(value, dict) and isinstance(current.get(key), dict):
+            current[key] = {**current[key], **value}
+        elif key == "extensions" and isinstance(value, dict) and isinstance(current.get(key), dict):
+            current[key] = {**current[key], **value}
+        else:
+            current[key] = value
+    return current
+
+
+def _save_definitions(definitions: dict[str, dict]) -> None:
+    iris = list(definitions)
+    stored = {}
+    for chunk in _chunks(iris, 500):
+        for row in db.session.execute(select(ActivityDefinition.iri, ActivityDefinition.definition)
+                                      .where(ActivityDefinition.iri.in_(chunk))):
+            stored[row.iri] = row.definition
+    now = now_ms()
+    values = []
+    for iri, definition in definitions.items():
+        merged = merge_definition(dict(stored.get(iri) or {}), definition)
+        values.append({"iri": iri, "definition": merged, "updated_at": now})
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(ActivityDefinition.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["iri"], set_={"definition": statement.excluded.definition,
+                                      "updated_at": statement.excluded.updated_at})
+    db.session.execute(statement, values)
+
+
+def store_internal_statement(statement: dict) -> str:
+    """Validate, complete (id, stored, timestamp, authority, version) and store one statement written by the
+    LMS itself, in the caller's transaction. Raises ``XAPIValidationError`` for an invalid statement."""
+    return store_statements([statement], authority=system_authority())[0]
+
+
+# --- querying -------------------------------------------------------------------------------------------
+
+def _agent_param(agent) -> str | None:
+    if agent is None:
+        return None
+    if isinstance(agent, str):
+        return agent if ":" in agent and not agent.startswith("{") else agent_ifi(json.loads(agent))
+    if isinstance(agent, dict):
+        return agent_ifi(agent)
+    from .emitter import actor_for
+
+    return agent_ifi(actor_for(agent))  # a User
+
+
+def build_query(agent=None, verb: str | None = None, activity: str | None = None,
+                registration: str | None = None, related_activities: bool = False,
+                related_agents: bool = False, since: datetime | str | None = None,
+                until: datetime | str | None = None, ascending: bool = False,
+                after_pk: int | None = None, max_pk: int | None = None, include_voided: bool = False):
+    """A SELECT of (pk, data) for the xAPI query parameters, ordered by storage order."""
+    ifi = _agent_param(agent)
+    order_col = Statement.pk
+    query = select(Statement.pk, Statement.data)
+    if ifi is not None:
+        agent_index = StatementAgent.__table__
+        condition = agent_index.c.ifi == ifi
+        if not related_agents:
+            condition = and_(condition, agent_index.c.direct.is_(True))
+        query = query.join(agent_index, and_(agent_index.c.statement_pk == Statement.pk, condition))
+        order_col = agent_index.c.statement_pk
+    if activity is not None:
+        activity_index = StatementActivity.__table__
+        condition = activity_index.c.iri == activity
+        if not related_activities:
+            condition = and_(condition, activity_index.c.direct.is_(True))
+        query = query.join(activity_index, and_(activity_index.c.statement_pk == Statement.pk, condition))
+        if ifi is None:
+            order_col = activity_index.c.statement_pk
+    if verb is not None:
+        query = query.where(Statement.verb_iri == verb)
+    if registration is not None:
+        query = query.where(Statement.registration == registration.lower())
+    if since is not None:
+        query = query.where(Statement.stored > _as_datetime(since))
+    if until is not None:
+        query = query.where(Statement.stored <= _as_datetime(until))
+    if not include_voided:
+        query = query.where(Statement.voided.is_(False))
+    if max_pk is not None:
+        query = query.where(order_col <= max_pk)
+    if after_pk is not None:
+        query = query.where(order_col > after_pk if ascending else order_col < after_pk)
+    return query.order_by(order_col.asc() if ascending else order_col.desc())
+
+
+def _as_datetime(value) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return parse_timestamp(value, "since")
+
+
+def query_statements(agent=None, verb: str | None = None, activity: str | None = None,
+                     registration: str | None = None, related_activities: bool = False,
+                     related_agents: bool = False, since=None, until=None, limit: int = 0,
+                     ascending: bool = False) -> list[dict]:
+    """Statements matching the xAPI filters (newest first unless ``ascending``), voided ones excluded.
+
+    ``agent`` may be an xAPI agent dict, a User, or an IFI string; ``verb`` and ``activity`` are IRIs.
+    ``limit`` 0 means the server maximum (500)."""
+    query = build_query(agent=agent, verb=verb, activity=activity, registration=registration,
+                        related_activities=related_activities, related_agents=related_agents,
+                        since=since, until=until, ascending=ascending)
+    query = query.limit(limit if 0 < limit <= MAX_LIMIT else MAX_LIMIT)
+    return [row.data for row in db.session.execute(query)]
+
+
+def get_statement(statement_id: str, voided: bool = False) -> dict | None:
+    """One statement by id; ``voided=True`` looks it up as a voidedStatementId (only if voided)."""
+    row = db.session.execute(select(Statement.data, Statement.voided)
+                             .where(Statement.statement_id == statement_id.lower())).first()
+    if row is None or row.voided != voided:
+        return None
+    return row.data
+
+
+def last_stored() -> datetime | None:
+    return db.session.scalar(select(func.max(Statement.stored)))
