@@ -195,12 +195,17 @@ class Player:
             self.exit_course()
         self.package = package
         self.session = self.learner.open(package)
+        if choose_title:
+            # the learner starts the session from the table of contents
+            self.ended = False
+            self.delivered = None
+            self.session.state.current_activity = None
+            self.choose(choose_title)
+            return
         r = self.session.start()
         self.say(f"launch {package}: {r}")
         self.ended = r.ended
         self.delivered = r.delivered
-        if choose_title:
-            self.choose(choose_title)
 
     def exit_course(self) -> None:
         """The learner leaves the package: end the session if still running."""
@@ -242,7 +247,7 @@ class Player:
     def choose(self, title: str) -> None:
         tree = self.session.tree
         t = title.strip().strip('"')
-        m = re.match(r'the activity that corresponds to the root of "(.*)"', t)
+        m = re.match(r'the activity that corresponds to the root of "?(.*)', t)
         if m:
             target = tree.root
         else:
@@ -251,10 +256,10 @@ class Player:
                 target = next((a for a in tree if a.title.strip().lower() == t.lower()), None)
         if target is None:
             raise Mismatch(f"no activity titled {t!r}")
-        if self.ended or self.session.state.current_activity is None and not self.session.state.session_active:
-            if self.ended:
-                # a new session started from the TOC
-                self.session.state.current_activity = None
+        if self.ended:
+            # a new session started from the TOC
+            self.session.state.current_activity = None
+            self.ended = False
         self.nav("{target=%s}choice" % target.id)
 
     # -- one script ------------------------------------------------------
@@ -262,14 +267,11 @@ class Player:
         header, acts = load_properties(self.cts / "testcases" / f"{self.test}.properties")
         manifests = self.cts / "manifests"
         first_pkg = self.test if (manifests / f"{self.test}.xml").exists() else f"{self.test}a"
-        start_title = header.get("start", ".")
-        if start_title not in (".", "") and self.test not in ("API",):
-            self.launch(first_pkg, choose_title=None)
+        start_title = header.get("start", ".").strip()
+        if start_title not in (".", "") and not (manifests / f"{start_title}.xml").exists():
+            self.launch(first_pkg, choose_title=start_title)
         else:
             self.launch(first_pkg)
-        if self.test == "API":
-            # the first launch is an asset ("Asset Launch Test"); the script starts from the TOC
-            pass
         for i, act in enumerate(acts):
             if self.delivered is None:
                 raise Mismatch(f"step {i + 1}: expected activity {act['act']} ({act['key']}), nothing delivered")
@@ -405,7 +407,7 @@ class Player:
             self.exit_course()
             self.launch(self.test)
         elif name == "RootSX4b":
-            self.choose('the activity that corresponds to the root of "x"')
+            self.choose('the activity that corresponds to the root of "LMS Test Content Package SX-04b"')
         elif name in ("exitlaunch", "autoendrelaunch", "launch", "relaunch"):
             if name == "autoendrelaunch" and not self.ended:
                 raise Mismatch(f"step {i + 1}: the session should have ended ({cui})")
@@ -553,14 +555,20 @@ class RuntimeDataModel:
                        "completion_status": o["completion_status"]}
                 for k in ("score_scaled", "score_raw", "score_min", "score_max", "progress_measure"):
                     if o.get(k) is not None:
-                        rec[k] = str(o[k]) if not isinstance(o[k], str) else o[k]
+                        rec[k] = _num(o[k]) if not isinstance(o[k], str) else o[k]
                 self.objectives.append(rec)
         # values always refreshed from sequencing at launch (reads of global objectives)
         if resume:
             for o in init["objectives"]:
                 rec = next((r for r in self.objectives if r.get("id") == o["id"]), None)
-                if rec is not None and o["success_status"] != "unknown":
-                    rec["success_status"] = o["success_status"]
+                if rec is None:
+                    continue
+                for k in ("success_status", "completion_status"):
+                    if o[k] != "unknown":
+                        rec[k] = o[k]
+                for k in ("score_scaled", "score_raw", "score_min", "score_max", "progress_measure"):
+                    if o.get(k) is not None:
+                        rec[k] = _num(o[k]) if not isinstance(o[k], str) else o[k]
         self.d.pop("exit", None)
         self.d.pop("session_time", None)
         self.attempt = attempt
@@ -1189,8 +1197,9 @@ class RuntimeDataModel:
         raise DMError("401")
 
 
-def _num(v: float) -> str:
-    return repr(float(v)) if float(v) != int(v) else f"{float(v):.1f}"
+def _num(v) -> str:
+    v = float(v)
+    return repr(v) if v != int(v) else str(int(v))
 
 
 def main(argv=None) -> int:

@@ -161,6 +161,8 @@ class Sequencer:
         setattr(o, attr, value)
         if value is None:
             return
+        if part == "completion" and value == "not attempted":
+            value = "incomplete"
         flag = {"raw": "write_raw_score", "min": "write_min_score", "max": "write_max_score",
                 "completion": "write_completion_status", "progress_measure": "write_progress_measure"}[part]
         for m in od.map_info:
@@ -174,7 +176,7 @@ class Sequencer:
         for m in od.map_info:
             if m.read_completion_status:
                 g = self.globals.get(m.target_objective_id)
-                if g is not None and g.get("completion") in ("completed", "incomplete"):
+                if g is not None and g.get("completion") in ("completed", "incomplete", "not attempted"):
                     return g["completion"] == "completed"
         if not s.attempt_progress_status:
             return None
@@ -197,6 +199,7 @@ class Sequencer:
         s.attempt_progress_status = value is not None
         s.attempt_completion_status = bool(value)
         if value is not None:
+            self.ost(a, a.primary_objective).completion_status = "completed" if value else "incomplete"
             for m in a.primary_objective.map_info:
                 if m.write_completion_status:
                     self.glob(m.target_objective_id)["completion"] = "completed" if value else "incomplete"

@@ -192,44 +192,42 @@ class SequencingSession:
             s.attempt_experienced_duration += float(secs)
             s.activity_experienced_duration += float(secs)
         if a.delivery.tracked:
-            pm = _f(report.progress_measure)
-            completion = self.effective_completion_status(a, report.completion_status, pm)
-            success = self.effective_success_status(a, report.success_status, _f(report.score_scaled))
-            if pm is not None:
-                seq.set_completion_amount(a, pm)
-            elif not a.completion_threshold.completed_by_measure:
-                seq.set_completion_amount(a, None)
             primary = a.primary_objective
-            prim_obj_report = None
+            prim = None  # cmi.objectives.n entry of the primary objective, if the SCO has one
             for o in report.objectives:
                 od = a.objective(o.id) if o.id else None
                 if od is None:
                     continue
                 if od.primary:
-                    prim_obj_report = o
+                    prim = o
                     continue
                 self._apply_objective(a, od, o)
-            if completion in ("completed", "incomplete"):
+
+            def pick(cmi_value, objective_value):
+                return cmi_value if cmi_value is not None else objective_value
+
+            pm = pick(_f(report.progress_measure), _f(prim.progress_measure) if prim else None)
+            scaled = pick(_f(report.score_scaled), _f(prim.score_scaled) if prim else None)
+            completion = self.effective_completion_status(a, report.completion_status, pm)
+            if completion == "unknown" and prim is not None and self.completion_threshold(a) is None:
+                completion = prim.completion_status or "unknown"
+            success = self.effective_success_status(a, report.success_status, scaled)
+            if success == "unknown" and prim is not None and self.scaled_passing_score(a) is None:
+                success = prim.success_status or "unknown"
+            seq.set_completion_amount(a, pm)
+            if completion in ("completed", "incomplete", "not attempted"):
                 seq.set_completion(a, completion == "completed")
-            elif completion == "not attempted":
-                seq.set_completion(a, False)
             else:
                 seq.set_completion(a, None)
-            sc = _f(report.score_scaled)
-            if success in ("passed", "failed"):
-                seq.set_obj_status(a, primary, success == "passed")
-            elif prim_obj_report is not None and prim_obj_report.success_status in ("passed", "failed"):
-                seq.set_obj_status(a, primary, prim_obj_report.success_status == "passed")
-            else:
-                seq.set_obj_status(a, primary, None)
-            if sc is None and prim_obj_report is not None:
-                sc = _f(prim_obj_report.score_scaled)
-            seq.set_obj_measure(a, primary, sc)
-            for part, val in (("raw", _f(report.score_raw)), ("min", _f(report.score_min)), ("max", _f(report.score_max)),
-                              ("completion", completion if completion in ("completed", "incomplete") else None),
-                              ("progress_measure", pm)):
+            seq.set_obj_status(a, primary, {"passed": True, "failed": False}.get(success))
+            seq.set_obj_measure(a, primary, scaled)
+            for part, cmi_v, obj_k in (("raw", report.score_raw, "score_raw"), ("min", report.score_min, "score_min"),
+                                       ("max", report.score_max, "score_max")):
+                val = pick(_f(cmi_v), _f(getattr(prim, obj_k)) if prim else None)
                 if val is not None:
                     seq.set_obj_extended(a, primary, part, val)
+            if pm is not None:
+                seq.set_obj_extended(a, primary, "progress_measure", pm)
         s.is_suspended = (report.exit == "suspend")
         if report.exit in ("time-out", "logout"):
             return "exitAll"
@@ -237,11 +235,13 @@ class SequencingSession:
 
     def _apply_objective(self, a: Activity, od, o: ObjectiveReport) -> None:
         seq = self.seq
-        if o.success_status in ("passed", "failed"):
+        sc = _f(o.score_scaled)
+        if od.satisfied_by_measure and sc is not None:
+            seq.set_obj_status(a, od, sc >= od.min_normalized_measure)
+        elif o.success_status in ("passed", "failed"):
             seq.set_obj_status(a, od, o.success_status == "passed")
         elif o.success_status == "unknown":
             seq.set_obj_status(a, od, None)
-        sc = _f(o.score_scaled)
         if sc is not None:
             seq.set_obj_measure(a, od, sc)
         for part, val in (("raw", _f(o.score_raw)), ("min", _f(o.score_min)), ("max", _f(o.score_max)),
