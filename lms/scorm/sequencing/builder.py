@@ -6,6 +6,7 @@ else from the project, so the package import code can call it directly.
 from __future__ import annotations
 
 from typing import Optional, Union
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -110,6 +111,14 @@ def _int(el, name: str, default: Optional[int]) -> Optional[int]:
         return default
 
 
+def _objective_id(value: Optional[str]) -> Optional[str]:
+    """Objective identifiers: trimmed, percent-decoded, inner whitespace collapsed."""
+    if value is None:
+        return None
+    v = " ".join(unquote(value.strip()).split())
+    return v or None
+
+
 def _text(el) -> str:
     return (el.text or "").strip() if el is not None else ""
 
@@ -180,7 +189,7 @@ def _apply_sequencing(act: Activity, children: list) -> None:
                     rule.conditions.append(RuleCondition(
                         condition=_attr(c, "condition") or "always",
                         operator=_attr(c, "operator") or "noOp",
-                        referenced_objective=_attr(c, "referencedObjective") or None,
+                        referenced_objective=_objective_id(_attr(c, "referencedObjective")),
                         measure_threshold=_float(c, "measureThreshold", 0.0),
                     ))
             act.rules.append(rule)
@@ -219,7 +228,7 @@ def _apply_sequencing(act: Activity, children: list) -> None:
             if _local(o) not in ("primaryObjective", "objective"):
                 continue
             od = ObjectiveDef(
-                objective_id=_attr(o, "objectiveID") or None,
+                objective_id=_objective_id(_attr(o, "objectiveID")),
                 primary=_local(o) == "primaryObjective",
                 satisfied_by_measure=_bool(o, "satisfiedByMeasure", False),
             )
@@ -230,7 +239,7 @@ def _apply_sequencing(act: Activity, children: list) -> None:
                 except ValueError:
                     pass
             for m in _kids(o, "imsss", "mapInfo"):
-                target = _attr(m, "targetObjectiveID")
+                target = _objective_id(_attr(m, "targetObjectiveID"))
                 if not target:
                     continue
                 od.map_info.append(MapInfo(
@@ -273,12 +282,12 @@ def _apply_sequencing(act: Activity, children: list) -> None:
 
     for objs in of("adlseq", "objectives"):
         for o in _kids(objs, "adlseq", "objective"):
-            oid = _attr(o, "objectiveID")
+            oid = _objective_id(_attr(o, "objectiveID"))
             od = act.objective(oid) if oid else None
             if od is None:
                 continue  # extended maps only apply to objectives declared in imsss:objectives
             for m in _kids(o, "adlseq", "mapInfo"):
-                target = _attr(m, "targetObjectiveID")
+                target = _objective_id(_attr(m, "targetObjectiveID"))
                 if not target:
                     continue
                 mi = next((x for x in od.map_info if x.target_objective_id == target), None)

@@ -99,6 +99,13 @@ class Sequencer:
     # -- objective reads (local values overridden by known global values) ----
     def obj_status(self, a: Activity, od: ObjectiveDef) -> Optional[bool]:
         """Satisfied status: True / False / None (unknown)."""
+        if od.satisfied_by_measure:
+            m = self.obj_measure(a, od)
+            if m is None:
+                return None
+            if self.st(a).is_active and not a.rollup_considerations.measure_satisfaction_if_active:
+                return None
+            return m >= od.min_normalized_measure
         for m in od.map_info:
             if m.read_satisfied_status:
                 g = self.globals.get(m.target_objective_id)
