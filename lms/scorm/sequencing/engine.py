@@ -179,6 +179,10 @@ class Sequencer:
     # -- attempt completion reads (primary objective extended maps) ---------
     def completion(self, a: Activity) -> Optional[bool]:
         s = self.st(a)
+        if a.completion_threshold.completed_by_measure:
+            amt = self.completion_amount(a)
+            if amt is not None:
+                return amt >= a.completion_threshold.min_progress_measure
         od = a.primary_objective
         for m in od.map_info:
             if m.read_completion_status:
@@ -497,6 +501,8 @@ class Sequencer:
 
     def overall_rollup(self, a: Activity) -> None:  # RB.1.5
         for x in self.path_to_root(a):
+            if not x.delivery.tracked:
+                continue
             if not x.is_leaf:
                 self.measure_rollup(x)
                 self.completion_measure_rollup(x)
