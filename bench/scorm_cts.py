@@ -700,6 +700,10 @@ class RuntimeDataModel:
 
     def _report_and_navigate(self) -> None:
         s = self.session
+        if self.nav_request in ("abandon", "abandonAll"):
+            # an abandoned attempt's run-time data is not transferred to the activity
+            self.nav_result = s.navigate(self.nav_request)
+            return
         objs = []
         for o in self.objectives:
             if not o.get("id"):

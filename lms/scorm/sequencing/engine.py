@@ -181,8 +181,9 @@ class Sequencer:
         s = self.st(a)
         if a.completion_threshold.completed_by_measure:
             amt = self.completion_amount(a)
-            if amt is not None:
-                return amt >= a.completion_threshold.min_progress_measure
+            if amt is None:
+                return None
+            return amt >= a.completion_threshold.min_progress_measure
         od = a.primary_objective
         for m in od.map_info:
             if m.read_completion_status:
@@ -285,7 +286,7 @@ class Sequencer:
         if cond_name == "completed":
             return self.completion(a)
         if cond_name == "activityProgressKnown":
-            return self.completion(a) is not None and s.activity_progress_status
+            return self.completion(a) is not None
         if cond_name == "attempted":
             return s.activity_progress_status and s.activity_attempt_count > 0
         if cond_name == "attemptLimitExceeded":
