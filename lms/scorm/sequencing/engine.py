@@ -13,7 +13,8 @@ from typing import Optional
 from .model import Activity, ActivityTree, ObjectiveDef, RollupRule, SequencingRule
 from .tracking import ActivityState, ObjectiveState, TrackingState, empty_global_objective
 
-UNKNOWN = None  # third value of the rule evaluation logic
+UNKNOWN = None
+STRICT_READS = True  # third value of the rule evaluation logic
 
 
 class SequencingError(Exception):
@@ -111,6 +112,8 @@ class Sequencer:
                 g = self.globals.get(m.target_objective_id)
                 if g is not None and g.get("satisfied") is not None:
                     return bool(g["satisfied"])
+                if STRICT_READS:
+                    return None
         o = self.ost(a, od)
         if not o.progress_status:
             return None
@@ -122,6 +125,8 @@ class Sequencer:
                 g = self.globals.get(m.target_objective_id)
                 if g is not None and g.get("measure") is not None:
                     return float(g["measure"])
+                if STRICT_READS:
+                    return None
         o = self.ost(a, od)
         if not o.measure_status:
             return None
@@ -271,6 +276,8 @@ class Sequencer:
             od = a.primary_objective
         if cond_name == "always":
             return True
+        if not a.delivery.tracked:
+            return None  # no tracking information is kept for the activity
         if cond_name == "satisfied":
             return self.obj_status(a, od)
         if cond_name == "objectiveStatusKnown":
@@ -517,7 +524,7 @@ class Sequencer:
             if a.delivery.tracked:
                 if not s.is_suspended:
                     if not a.delivery.completion_set_by_content:
-                        if not s.attempt_progress_status:
+                        if not s.attempt_progress_status and not a.completion_threshold.completed_by_measure:
                             self.set_completion(a, True)
                     if not a.delivery.objective_set_by_content:
                         od = a.primary_objective
