@@ -545,8 +545,7 @@ class RuntimeDataModel:
             self.comments = [dict(c) for c in persisted["comments"]]
             self.d["entry"] = "resume"
         else:
-            self.d = {"entry": "ab-initio", "completion_status": "unknown", "success_status": "unknown",
-                      "total_time": 0.0}
+            self.d = {"entry": "ab-initio", "total_time": 0.0}
             self.objectives = []
             self.interactions = []
             self.comments = []
@@ -715,7 +714,8 @@ class RuntimeDataModel:
                          "progress_measure": o.get("progress_measure")})
         implied = s.report(
             activity_id=self.aid,
-            completion_status=self.completion_status(), success_status=self.success_status(),
+            completion_status=self.completion_status() if ("completion_status" in self.d or self.init["completion_threshold"] is not None) else None,
+            success_status=self.success_status() if ("success_status" in self.d or self.init["scaled_passing_score"] is not None) else None,
             score_scaled=self.d.get("score.scaled"), score_raw=self.d.get("score.raw"),
             score_min=self.d.get("score.min"), score_max=self.d.get("score.max"),
             progress_measure=self.d.get("progress_measure"), objectives=objs,

@@ -524,11 +524,12 @@ class Sequencer:
             if a.delivery.tracked:
                 if not s.is_suspended:
                     if not a.delivery.completion_set_by_content:
-                        if not s.attempt_progress_status and not a.completion_threshold.completed_by_measure:
+                        if (not s.attempt_progress_status and not s.completion_reported
+                                and not a.completion_threshold.completed_by_measure):
                             self.set_completion(a, True)
                     if not a.delivery.objective_set_by_content:
                         od = a.primary_objective
-                        if not self.ost(a, od).progress_status:
+                        if not self.ost(a, od).progress_status and not s.success_reported:
                             if not od.satisfied_by_measure:
                                 self.set_obj_status(a, od, True)
         else:

@@ -214,6 +214,10 @@ class SequencingSession:
             success = self.effective_success_status(a, report.success_status, scaled)
             if success == "unknown" and prim is not None and self.scaled_passing_score(a) is None:
                 success = prim.success_status or "unknown"
+            if report.completion_status is not None or (prim is not None and prim.completion_status not in (None, "unknown")):
+                s.completion_reported = True
+            if report.success_status is not None or (prim is not None and prim.success_status not in (None, "unknown")):
+                s.success_reported = True
             seq.set_completion_amount(a, pm)
             if completion in ("completed", "incomplete", "not attempted"):
                 seq.set_completion(a, completion == "completed")

@@ -41,6 +41,10 @@ class ActivityState:
     attempt_experienced_duration: float = 0.0
     is_active: bool = False
     is_suspended: bool = False
+    # the content reported cmi.completion_status / cmi.success_status during the attempt
+    # (even "unknown"): the End Attempt Process then keeps the status as reported
+    completion_reported: bool = False
+    success_reported: bool = False
     available_children: Optional[list[str]] = None
     objectives: dict[str, ObjectiveState] = field(default_factory=dict)
 
@@ -51,6 +55,8 @@ class ActivityState:
         self.attempt_completion_amount = 0.0
         self.attempt_absolute_duration = 0.0
         self.attempt_experienced_duration = 0.0
+        self.completion_reported = False
+        self.success_reported = False
 
     def to_dict(self) -> dict:
         d = asdict(self)
