@@ -13,7 +13,7 @@ from lms.courses.activities import XAPI_ACTIVITY_TYPES, ActivityType, register_a
 
 from .forms import ScormFields
 from .models import ScormPackage
-from .services import import_package
+from .services import PackageRejected, import_package
 
 
 def _uploaded(form):
@@ -24,6 +24,20 @@ def _uploaded(form):
 
 def _user():
     return current_user if getattr(current_user, "is_authenticated", False) else None
+
+
+def _import_into_form(activity, upload, form):
+    """Import, and on refusal put every error of the report under the file field (so the form page shows
+    them and the request rolls back) before letting the refusal go on."""
+    try:
+        return import_package(activity.course, upload, activity=activity, user=_user())
+    except PackageRejected as exc:
+        field = getattr(form, "package", None)
+        if field is not None:
+            field.errors = list(field.errors or []) + [
+                f"{issue.location()}: {issue.message(_)}" if issue.location() else issue.message(_)
+                for issue in exc.report.errors]
+        raise
 
 
 @register_activity_type
@@ -40,15 +54,17 @@ class ScormType(ActivityType):
     def create(self, activity, form) -> None:
         upload = _uploaded(form)
         if upload is None:
+            if getattr(form, "package", None) is not None:
+                form.package.errors = list(form.package.errors or []) + [_("Choose a SCORM package (.zip).")]
             raise DomainError(_("Choose a SCORM package (.zip)."), code="package_required", status=422,
                               field="package")
-        import_package(activity.course, upload, activity=activity, user=_user())
+        _import_into_form(activity, upload, form)
         self._apply_settings(activity, form)
 
     def update(self, activity, form) -> None:
         upload = _uploaded(form)
         if upload is not None:
-            import_package(activity.course, upload, activity=activity, user=_user())
+            _import_into_form(activity, upload, form)
         self._apply_settings(activity, form)
 
     def _apply_settings(self, activity, form) -> None:

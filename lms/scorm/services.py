@@ -247,23 +247,17 @@ def _plain(obj: Any, depth: int = 0) -> Any:
 # --- the course joint -----------------------------------------------------------------------------------
 
 def add_scorm_activity(course, title: str | dict):
-    """Append a ``scorm`` activity to the course's first section (created if missing)."""
-    from lms.courses.models import Activity, Section
+    """Append a ``scorm`` activity to the course's first section (created if missing), through the course
+    joint (:func:`lms.courses.services.add_activity`)."""
+    from lms.courses.models import Section
+    from lms.courses.services import add_activity, add_section
 
     section = db.session.scalar(select(Section).where(Section.course_id == course.id)
                                 .order_by(Section.position, Section.id).limit(1))
     if section is None:
-        section = Section(course_id=course.id, position=0, title={})
-        db.session.add(section)
-        db.session.flush()
-    position = db.session.scalar(select(func.coalesce(func.max(Activity.position), -1))
-                                 .where(Activity.section_id == section.id)) + 1
+        section = add_section(course)
     title_dict = title if isinstance(title, dict) else _title_in_course_languages(course, title)
-    activity = Activity(course_id=course.id, section_id=section.id, position=position, type_key="scorm",
-                        title=title_dict, settings={}, completion_rule="completed", graded=True)
-    db.session.add(activity)
-    db.session.flush()
-    return activity
+    return add_activity(section, "scorm", title_dict, completion_rule="completed")
 
 
 def _title_in_course_languages(course, title: str) -> dict:
