@@ -517,6 +517,29 @@ class Sequencer:
             self.objective_rollup(x)
             self.activity_progress_rollup(x)
 
+    def rollup_global_readers(self, origin: Activity) -> None:
+        """Activities that read shared (global) objectives roll up again.
+
+        A global objective written by one activity changes the status of every other
+        activity mapped to it; their ancestors' rolled-up status follows.
+        """
+        readers = []
+        for x in self.tree:
+            if x is origin or not x.is_leaf:
+                continue
+            for od in x.objectives:
+                if any(m.read_satisfied_status or m.read_normalized_measure or m.read_completion_status
+                       or m.read_progress_measure for m in od.map_info):
+                    readers.append(x)
+                    break
+        done = set()
+        for x in readers:
+            p = x.parent
+            if p is None or id(p) in done:
+                continue
+            done.add(id(p))
+            self.overall_rollup(p)
+
     # ------------------------------------------------------- attempt handling
     def end_attempt(self, a: Activity) -> None:  # UP.4
         s = self.st(a)
@@ -536,6 +559,7 @@ class Sequencer:
             s.is_suspended = any(self.st(c).is_suspended for c in self.children(a))
         s.is_active = False
         self.overall_rollup(a)
+        self.rollup_global_readers(a)
         if not a.is_leaf and a.randomization.randomization_timing == "onEachNewAttempt":
             self.randomize_children(a, force=True)
 
