@@ -1,0 +1,173 @@
+"""Platform registrations: lookup by (issuer, client_id), deployments, the platform's JWKS (cached in the
+database, refreshed when a token names an unknown key) and the pylti1p3 tool configuration over them."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import requests
+from flask import current_app
+from pylti1p3.deployment import Deployment
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config import ToolConfAbstract
+from sqlalchemy import select
+
+from lms.core.db import db, utcnow
+from lms.core.errors import DomainError
+from lms.core.i18n import _
+
+from . import keys
+from .models import LtiDeployment, LtiPlatform
+
+HTTP_TIMEOUT = 15
+
+
+def http_session() -> requests.Session:
+    session = requests.Session()
+    session.headers["User-Agent"] = "Tamkeen-LMS-LTI/1.0"
+    return session
+
+
+def find_platforms(issuer: str) -> list[LtiPlatform]:
+    return list(db.session.scalars(select(LtiPlatform).where(LtiPlatform.issuer == issuer,
+                                                             LtiPlatform.active.is_(True))))
+
+
+def find_platform(issuer: str | None, client_id: str | None) -> LtiPlatform | None:
+    """Canvas sends one issuer for every tenant: the client id decides. Without a client id, the issuer
+    must have exactly one registration."""
+    if not issuer:
+        return None
+    candidates = find_platforms(issuer)
+    if client_id:
+        return next((p for p in candidates if p.client_id == client_id), None)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def find_deployment(platform: LtiPlatform, deployment_id: str | None) -> LtiDeployment | None:
+    if not deployment_id:
+        return None
+    return db.session.scalar(select(LtiDeployment).where(LtiDeployment.platform_id == platform.id,
+                                                         LtiDeployment.deployment_id == deployment_id))
+
+
+def register_platform(*, issuer: str, client_id: str, auth_login_url: str, auth_token_url: str, jwks_url: str,
+                      deployment_ids: list[str] | tuple[str, ...] = (), name: str = "",
+                      auth_audience: str | None = None) -> LtiPlatform:
+    """Create or update the registration (idempotent: the CLI and Dynamic Registration call it again)."""
+    for url in (auth_login_url, auth_token_url, jwks_url):
+        if not url.startswith(("https://", "http://")):
+            raise DomainError(_("The platform URLs must start with https://."), code="lti_bad_url")
+    platform = db.session.scalar(select(LtiPlatform).where(LtiPlatform.issuer == issuer,
+                                                           LtiPlatform.client_id == client_id))
+    if platform is None:
+        platform = LtiPlatform(issuer=issuer, client_id=client_id, role_map={})
+        db.session.add(platform)
+    platform.name = name or platform.name or issuer
+    platform.auth_login_url = auth_login_url
+    platform.auth_token_url = auth_token_url
+    platform.auth_audience = auth_audience
+    if platform.jwks_url != jwks_url:
+        platform.jwks = None
+        platform.jwks_fetched_at = None
+    platform.jwks_url = jwks_url
+    platform.active = True
+    db.session.flush()
+    for deployment_id in deployment_ids:
+        add_deployment(platform, deployment_id)
+    return platform
+
+
+def add_deployment(platform: LtiPlatform, deployment_id: str) -> LtiDeployment:
+    existing = find_deployment(platform, deployment_id)
+    if existing is not None:
+        return existing
+    deployment = LtiDeployment(platform_id=platform.id, deployment_id=deployment_id)
+    db.session.add(deployment)
+    db.session.flush()
+    return deployment
+
+
+# -- the platform's keys ------------------------------------------------------------------------------
+def fetch_jwks(platform: LtiPlatform) -> dict:
+    try:
+        response = http_session().get(platform.jwks_url, timeout=HTTP_TIMEOUT)
+        response.raise_for_status()
+        data = response.json()
+    except (requests.RequestException, ValueError) as error:
+        current_app.logger.warning("LTI: cannot fetch the JWKS of %s: %s", platform.issuer, error)
+        return platform.jwks or {"keys": []}
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+        return platform.jwks or {"keys": []}
+    platform.jwks = data
+    platform.jwks_fetched_at = utcnow()
+    return data
+
+
+def _find_key(key_set: dict | None, kid: str | None) -> dict | None:
+    for key in (key_set or {}).get("keys", []):
+        if kid is not None and key.get("kid") == kid:
+            return key
+    if kid is None and key_set and len(key_set.get("keys", [])) == 1:
+        return key_set["keys"][0]
+    return None
+
+
+def platform_public_key(platform: LtiPlatform, kid: str | None) -> dict | None:
+    """The JWK that signed a token; the cached set is refreshed once when the kid is unknown (the platform
+    rotated its keys), at most every ``LTI_JWKS_MIN_REFRESH_SECONDS`` so forged kids cannot hammer it."""
+    key = _find_key(platform.jwks, kid)
+    if key is not None:
+        return key
+    min_interval = timedelta(seconds=float(current_app.config.get("LTI_JWKS_MIN_REFRESH_SECONDS", 10)))
+    if platform.jwks_fetched_at is None or utcnow() - platform.jwks_fetched_at >= min_interval:
+        fetch_jwks(platform)
+        key = _find_key(platform.jwks, kid)
+    return key
+
+
+# -- pylti1p3 configuration over the database ------------------------------------------------------------
+def registration_for(platform: LtiPlatform) -> Registration:
+    tool_key = keys.current_key()
+    registration = (Registration()
+                    .set_issuer(platform.issuer)
+                    .set_client_id(platform.client_id)
+                    .set_auth_login_url(platform.auth_login_url)
+                    .set_auth_token_url(platform.auth_token_url)
+                    .set_key_set_url(platform.jwks_url)
+                    .set_key_set(platform.jwks)
+                    .set_tool_private_key(tool_key.private_pem)
+                    .set_tool_public_key(tool_key.public_pem))
+    if platform.auth_audience:
+        registration.set_auth_audience(platform.auth_audience)
+    return registration
+
+
+class DatabaseToolConf(ToolConfAbstract):
+    """pylti1p3's tool configuration read from ``lti_platform``: always "many client ids per issuer"."""
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        return True
+
+    def find_registration_by_issuer(self, iss, *args, **kwargs):
+        platform = find_platform(iss, None)
+        return registration_for(platform) if platform else None
+
+    def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        platform = find_platform(iss, client_id)
+        return registration_for(platform) if platform else None
+
+    def find_deployment(self, iss, deployment_id):
+        platform = find_platform(iss, None)
+        return self._deployment(platform, deployment_id)
+
+    def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
+        return self._deployment(find_platform(iss, client_id), deployment_id)
+
+    @staticmethod
+    def _deployment(platform, deployment_id):
+        if platform is None or find_deployment(platform, deployment_id) is None:
+            return None
+        return Deployment().set_deployment_id(deployment_id)

@@ -1,0 +1,316 @@
+"""LTI HTTP handlers: thin — parse, call the launch/provisioning services, render or redirect."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (abort, current_app, flash, jsonify, make_response, redirect, render_template, request, session,
+                   url_for)
+from flask_login import current_user, login_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from lms.core.db import db, utcnow
+from lms.core.i18n import _
+from lms.core.permissions import require
+from lms.courses.models import Activity, Course
+
+from . import keys, lti11, registration
+from .launch import (LTI, LaunchRejected, NeedsPlatformStorage, TamkeenMessageLaunch, cookie_options, start_login,
+                     state_cookie_name, tool_url)
+from .models import LtiConsumer, LtiContext, LtiLaunch, LtiPlatform
+from .provisioning import (enrol, link_user, remember_grade_target, target_from, upsert_context,
+                           upsert_resource_link)
+from .roles import course_role_for
+
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+EMBED_KEY = "lti_embedded"
+
+
+# -- OIDC login and launch ----------------------------------------------------------------------------------
+def login():
+    params = request.values
+    login_state, auth_url, secret = start_login(params)
+    if login_state.storage_target:
+        # Cookies may be blocked in the platform iframe: also keep the secret in the platform's storage.
+        response = make_response(render_template(
+            "lti/platform_storage.html", mode="put", auth_url=auth_url, key=f"tamkeen-state-{login_state.state}",
+            value=secret, target=login_state.storage_target, origin=login_state.storage_origin))
+    else:
+        response = redirect(auth_url, code=302)
+    response.set_cookie(state_cookie_name(login_state.state), secret, max_age=600, path="/lti/", **cookie_options())
+    return response
+
+
+def launch():
+    message = TamkeenMessageLaunch(request.form)
+    try:
+        message.validate()
+    except NeedsPlatformStorage as need:
+        state = need.login_state
+        return render_template("lti/platform_storage.html", mode="get", key=f"tamkeen-state-{state.state}",
+                               target=state.storage_target, origin=state.storage_origin,
+                               action=url_for("lti.launch"), id_token=request.form["id_token"],
+                               state=state.state)
+    claims = message.claims
+    platform = message.platform
+    user = link_user(platform.issuer, str(claims["sub"]), name=claims.get("name") or " ".join(
+        filter(None, [claims.get("given_name"), claims.get("family_name")])), email=claims.get("email"),
+        language=(claims.get(LTI + "launch_presentation") or {}).get("locale"), platform_id=platform.id)
+    role = course_role_for(claims.get(LTI + "roles") or [], platform.role_map)
+    _sign_in(user)
+
+    if message.message_type == "LtiDeepLinkingRequest":
+        if role != "instructor":
+            raise LaunchRejected(_("Only instructors can choose Tamkeen content for the platform."),
+                                 "lti_deep_link_forbidden", 403)
+        record = message.save(user.id)
+        return redirect(url_for("lti.deep_link_choose", launch_id=record.launch_id))
+
+    course, activity = target_from(claims.get(LTI + "custom"), claims.get(LTI + "target_link_uri"))
+    context_claim = claims.get(LTI + "context")
+    resource_claim = claims.get(LTI + "resource_link")
+    context = upsert_context(platform.id, context_claim, course, claims)
+    if course is None and context is not None and context.course_id:
+        course = db.session.get(Course, context.course_id)
+    link = upsert_resource_link(platform.id, resource_claim, context, course, activity, claims)
+    if activity is None and link is not None and link.activity_id:
+        activity = db.session.get(Activity, link.activity_id)
+        course = activity.course if activity else course
+    if course is None and link is not None and link.course_id:
+        course = db.session.get(Course, link.course_id)
+    if course is None and platform.default_course_id:
+        course = db.session.get(Course, platform.default_course_id)
+    if course is None:
+        raise LaunchRejected(_("This link is not connected to a Tamkeen course yet. An instructor of the platform "
+                               "must choose the course or activity (Deep Linking) first."), "lti_no_target", 404)
+    if context is not None and context.course_id is None:
+        context.course_id = course.id
+    enrol(course, user, role)
+    if activity is not None and resource_claim:
+        ags = claims.get("https://purl.imsglobal.org/spec/lti-ags/claim/endpoint") or {}
+        remember_grade_target(user, activity, source_key=f"p{platform.id}", resource_link_id=str(resource_claim["id"]),
+                              platform_id=platform.id, sub=str(claims["sub"]), lineitem_url=ags.get("lineitem"))
+    if context is not None and context.memberships_url and role == "instructor":
+        from .services import enqueue_roster_sync
+
+        enqueue_roster_sync(context)
+    landing = landing_url(course, activity)
+    message.save(user.id, landing)
+    return redirect(landing)
+
+
+def _sign_in(user) -> None:
+    login_user(user)
+    session[EMBED_KEY] = True
+
+
+def landing_url(course: Course, activity: Activity | None) -> str:
+    """The course page or the activity's player; the courses area's pages when they exist."""
+    if activity is not None:
+        if "courses.view_activity" in current_app.view_functions:
+            try:
+                return activity.type.launch_url(activity)
+            except (LookupError, BuildError):
+                pass
+        return url_for("lti.show_activity", activity_id=activity.id)
+    if "courses.view_course" in current_app.view_functions:
+        for kwargs in ({"course_id": course.id}, {"shortname": course.shortname}):
+            try:
+                return url_for("courses.view_course", **kwargs)
+            except BuildError:
+                continue
+    return url_for("lti.show_course", course_id=course.id)
+
+
+def continue_launch(launch_id: str):
+    """Open the launch in a new window (first-party cookies) when the iframe cannot keep a session."""
+    record = db.session.scalar(select(LtiLaunch).where(LtiLaunch.launch_id == launch_id))
+    if record is None or record.continued_at is not None or record.expires_at < utcnow() or not record.user_id:
+        abort(404)
+    if record.created_at < utcnow() - timedelta(minutes=5):
+        abort(404)
+    record.continued_at = utcnow()
+    from lms.accounts.models import User
+
+    _sign_in(db.session.get(User, record.user_id))
+    session[EMBED_KEY] = False
+    return redirect(record.landing_url or url_for("core.home"))
+
+
+def jwks():
+    response = jsonify(keys.jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+# -- pages a launch lands on when the courses area offers none ------------------------------------------------
+def show_course(course_id: int):
+    course = db.get_or_404(Course, course_id)
+    require("course.participate", course)
+    return render_template("lti/course.html", course=course, activity_url=_activity_url)
+
+
+def _activity_url(activity: Activity) -> str:
+    return landing_url(activity.course, activity)
+
+
+def show_activity(activity_id: int):
+    activity = db.get_or_404(Activity, activity_id)
+    require("course.participate", activity.course)
+    if not activity.visible or not activity.is_available():
+        abort(404)
+    from lms.courses.results import record_view
+
+    record_view(activity, current_user)
+    try:
+        activity_type = activity.type
+    except LookupError:
+        activity_type = None
+    inline = activity_type.view(activity) if activity_type is not None else None
+    if inline is not None:
+        return inline
+    return render_template("lti/activity.html", activity=activity)
+
+
+# -- Deep Linking 2.0 --------------------------------------------------------------------------------------------
+def _deep_link_launch(launch_id: str) -> LtiLaunch:
+    record = db.session.scalar(select(LtiLaunch).where(LtiLaunch.launch_id == launch_id))
+    if record is None or record.expires_at < utcnow() or record.deep_link_done_at is not None:
+        abort(404)
+    if record.data.get(LTI + "message_type") != "LtiDeepLinkingRequest":
+        abort(404)
+    if current_user.is_authenticated and record.user_id != current_user.id:
+        abort(403)
+    return record
+
+
+def deep_link_choose(launch_id: str):
+    record = _deep_link_launch(launch_id)
+    courses = list(db.session.scalars(select(Course).order_by(Course.shortname)))
+    settings = record.data.get(DL) or {}
+    return render_template("lti/deep_link.html", record=record, courses=courses,
+                           accept_multiple=str(settings.get("accept_multiple", "true")).lower() != "false")
+
+
+def deep_link_submit(launch_id: str):
+    from .deep_linking import build_response
+
+    record = _deep_link_launch(launch_id)
+    platform = db.session.get(LtiPlatform, record.platform_id)
+    chosen = request.form.getlist("item")
+    if not chosen:
+        flash(_("Choose at least one course or activity."), "error")
+        return redirect(url_for("lti.deep_link_choose", launch_id=launch_id))
+    return_url, token = build_response(platform, record.data, chosen)
+    record.deep_link_done_at = utcnow()
+    return render_template("lti/deep_link_return.html", return_url=return_url, token=token)
+
+
+# -- LTI 1.1 -------------------------------------------------------------------------------------------------------
+def lti11_launch():
+    from .lti11_provision import provision_lti11
+
+    consumer = lti11.verify_launch(request.form, lti11.request_url())
+    user, course, activity = provision_lti11(consumer, request.form)
+    _sign_in(user)
+    return redirect(landing_url(course, activity))
+
+
+# -- administration --------------------------------------------------------------------------------------------------
+def admin():
+    require("lti.manage")
+    platforms = list(db.session.scalars(select(LtiPlatform).order_by(LtiPlatform.issuer, LtiPlatform.client_id)))
+    consumers = list(db.session.scalars(select(LtiConsumer).order_by(LtiConsumer.key)))
+    from .forms import ConsumerForm, PlatformForm, SimpleForm
+
+    platform_form, consumer_form = PlatformForm(prefix="p"), ConsumerForm(prefix="c")
+    return render_template("lti/admin.html", platforms=platforms, consumers=consumers, tool=tool_urls(),
+                           platform_form=platform_form, consumer_form=consumer_form, simple_form=SimpleForm(),
+                           invite_url=session.pop("lti_invite_url", None), current_key=keys.current_key())
+
+
+def tool_urls() -> dict:
+    return {
+        "login": tool_url("/lti/login"),
+        "launch": tool_url("/lti/launch"),
+        "jwks": tool_url("/lti/jwks"),
+        "deep_link": tool_url("/lti/launch"),
+        "lti11": tool_url("/lti/1.1/launch"),
+        "domain": tool_url("/").split("://", 1)[1].rstrip("/"),
+    }
+
+
+def admin_add_platform():
+    require("lti.manage")
+    from .forms import PlatformForm
+    from .platforms import register_platform
+
+    form = PlatformForm(prefix="p")
+    if form.validate_on_submit():
+        register_platform(issuer=form.issuer.data.strip(), client_id=form.client_id.data.strip(),
+                          auth_login_url=form.auth_url.data.strip(), auth_token_url=form.token_url.data.strip(),
+                          jwks_url=form.jwks_url.data.strip(), name=form.name.data.strip(),
+                          deployment_ids=[d.strip() for d in form.deployment_ids.data.split(",") if d.strip()])
+        flash(_("The platform is registered."), "success")
+    else:
+        flash(_("Please fill in every field of the platform with valid URLs."), "error")
+    return redirect(url_for("lti.admin"))
+
+
+def admin_add_consumer():
+    require("lti.manage")
+    from .forms import ConsumerForm
+
+    form = ConsumerForm(prefix="c")
+    if form.validate_on_submit():
+        registration.add_consumer(form.key.data.strip(), form.secret.data.strip(), name=form.name.data.strip())
+        flash(_("The LTI 1.1 consumer is registered."), "success")
+    else:
+        flash(_("A key and a secret are required."), "error")
+    return redirect(url_for("lti.admin"))
+
+
+def admin_rotate_key():
+    require("lti.manage")
+    from .forms import SimpleForm
+
+    if SimpleForm().validate_on_submit():
+        keys.rotate()
+        flash(_("A new signing key is in use; the previous one stays published until it is no longer needed."),
+              "success")
+    return redirect(url_for("lti.admin"))
+
+
+def admin_invite():
+    require("lti.manage")
+    from .forms import SimpleForm
+
+    if SimpleForm().validate_on_submit():
+        session["lti_invite_url"] = registration.create_invite(current_user)
+    return redirect(url_for("lti.admin"))
+
+
+def sync_context(context_id: int):
+    context = db.get_or_404(LtiContext, context_id)
+    if context.course_id is None:
+        abort(404)
+    course = db.get_or_404(Course, context.course_id)
+    require("course.enrol_others", course)
+    from .forms import SimpleForm
+    from .services import sync_roster
+
+    if not SimpleForm().validate_on_submit():
+        abort(400)
+    count = sync_roster(context)
+    flash(_("%(n)d members synchronised from the platform.", n=count), "success")
+    return redirect(request.referrer or url_for("lti.show_course", course_id=course.id))
+
+
+# -- Dynamic Registration -------------------------------------------------------------------------------------------
+def dynamic_registration(token: str):
+    openid_configuration = request.args.get("openid_configuration")
+    if not openid_configuration:
+        abort(400)
+    platform = registration.dynamic_register(token, openid_configuration, request.args.get("registration_token"))
+    return render_template("lti/registered.html", platform=platform)
+
