@@ -1045,8 +1045,9 @@ class Sequencer:
             for a in p:
                 if a is not target:
                     self.choice_activity_traversal(a, "forward")
-                if not self.st(a).is_active and a is not ca and a.prevent_activation:
-                    raise SequencingError("SB.2.9-6")
+                    # prevent activation: no attempt may begin on a child of an inactive activity
+                    if not self.st(a).is_active and a is not ca and a.prevent_activation:
+                        raise SequencingError("SB.2.9-6")
         elif target is ca:
             p = []
             x = cur
@@ -1093,11 +1094,11 @@ class Sequencer:
             if self.is_forward_of(target, cur):
                 for a in p2:
                     self.choice_activity_traversal(a, "forward")
-                    if not self.st(a).is_active and a is not ca and a.prevent_activation:
+                    if a is not target and not self.st(a).is_active and a is not ca and a.prevent_activation:
                         raise SequencingError("SB.2.9-6")
             else:
                 for a in p2:
-                    if not self.st(a).is_active and a is not ca and a.prevent_activation:
+                    if a is not target and not self.st(a).is_active and a is not ca and a.prevent_activation:
                         raise SequencingError("SB.2.9-6")
         if target.is_leaf:
             return target, False

@@ -157,7 +157,15 @@ class SequencingSession:
         self.state.current_activity = None
         if self.state.suspended_activity:
             return self.navigate("resumeAll")
-        return self.navigate("start")
+        r = self.navigate("start")
+        if not r.valid and not r.ended:
+            leaves = [a for a in self.tree if a.is_leaf]
+            if len(leaves) == 1 and leaves[0] is not self.tree.root:
+                # a single-SCO course without flow: launch its only SCO (there is nothing to choose)
+                r2 = self.navigate("choice", leaves[0].id)
+                if r2.valid:
+                    return r2
+        return r
 
     # ------------------------------------------------------- run-time results
     def report(self, report: Optional[ScoReport] = None, activity_id: Optional[str] = None, **values) -> Optional[str]:
