@@ -987,8 +987,6 @@ class Sequencer:
         if s.is_active or s.is_suspended:
             raise SequencingError("SB.2.10-2")
         if not cur.is_leaf:
-            # the new attempt must not see the previous attempt's child data
-            self.prepare_new_attempt_of_descendants(cur)
             r = self.flow(cur, "forward", True)
             if not r.deliverable:
                 raise SequencingError("SB.2.10-3")
