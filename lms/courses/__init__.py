@@ -3,4 +3,16 @@ completion, gradebook and reports."""
 
 
 def init_app(app):
+    from . import completion  # noqa: F401 — listens to result_recorded (progress, course completion)
     from . import permissions  # noqa: F401 — registers the course rules
+    from . import types  # noqa: F401 — registers the page, file and url activity types
+
+    from .reports import may_view_reports
+
+    app.jinja_env.globals["may_view_reports"] = lambda: may_view_reports(_current_user())
+
+
+def _current_user():
+    from flask_login import current_user
+
+    return current_user

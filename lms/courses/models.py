@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Enum, event, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import IdMixin, JSONType, Model, TimestampMixin, UTCDateTime, UUIDMixin, utcnow
@@ -73,6 +73,23 @@ class Course(IdMixin, UUIDMixin, TimestampMixin, Model):
     end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     settings: Mapped[dict] = mapped_column(JSONType, default=dict)   # enrolment and completion options
+    # Self-enrolment: "closed", "open" or "key" (with enrolment_key), within optional dates and capacity.
+    self_enrolment: Mapped[str] = mapped_column(String(10), default="closed")
+    enrolment_key: Mapped[str | None] = mapped_column(String(100))
+    enrol_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enrol_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column()          # learners; None = unlimited
+    # Course completion: "all" counted activities, "selected" (Activity.required_for_completion) or "grade".
+    completion_mode: Mapped[str] = mapped_column(String(10), default="all")
+    completion_grade: Mapped[float | None] = mapped_column(Float)  # percent, for completion_mode "grade"
+    # Gradebook: aggregation "weighted_mean", "mean" or "sum"; display "percent", "letter" or "passfail".
+    grade_aggregation: Mapped[str] = mapped_column(String(20), default="weighted_mean")
+    grade_display: Mapped[str] = mapped_column(String(10), default="percent")
+    grade_pass: Mapped[float] = mapped_column(Float, default=50.0)
+    certificate_enabled: Mapped[bool] = mapped_column(default=True)
+    # Lower-cased titles, summaries and short name in every language: portable catalogue search (JSON
+    # columns are stored with escaped Unicode on SQLite, so they cannot be searched with LIKE there).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     category: Mapped[Category | None] = relationship()
     sections: Mapped[list[Section]] = relationship(back_populates="course", order_by="Section.position",
@@ -131,6 +148,8 @@ class Activity(IdMixin, UUIDMixin, TimestampMixin, Model):
     grade_weight: Mapped[float] = mapped_column(Float, default=1.0)
     grade_pass: Mapped[float | None] = mapped_column(Float)             # percent 0..100
     settings: Mapped[dict] = mapped_column(JSONType, default=dict)
+    # Course completion mode "selected" counts only the activities marked here.
+    required_for_completion: Mapped[bool] = mapped_column(default=True)
 
     course: Mapped[Course] = relationship(back_populates="activities", overlaps="activities,section")
     section: Mapped[Section] = relationship(back_populates="activities", overlaps="activities,course")
@@ -172,6 +191,10 @@ class Enrolment(IdMixin, TimestampMixin, Model):
     time_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_access_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
+    # Course completion, kept up to date from result_recorded (reports aggregate these columns in SQL).
+    progress: Mapped[float] = mapped_column(Float, default=0.0)        # percent of counted activities
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    final_grade: Mapped[float | None] = mapped_column(Float)           # percent, course aggregate
 
     course: Mapped[Course] = relationship()
     user: Mapped["User"] = relationship("User")  # noqa: F821
@@ -230,3 +253,59 @@ class GradeOverride(IdMixin, Model):
     new_score: Mapped[float | None] = mapped_column(Float)
     reason: Mapped[str | None] = mapped_column(Text)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EnrolmentRule(IdMixin, TimestampMixin, Model):
+    """Cohort rule: everyone in an administration (optionally with its sub-bodies) is enrolled."""
+
+    __tablename__ = "enrolment_rule"
+    __table_args__ = (UniqueConstraint("course_id", "administration_id"),)
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"), index=True)
+    administration_id: Mapped[int] = mapped_column(ForeignKey("administration.id", ondelete="CASCADE"))
+    include_children: Mapped[bool] = mapped_column(default=True)
+    role: Mapped[CourseRole] = mapped_column(_enum(CourseRole, "course_role"), default=CourseRole.learner)
+
+    course: Mapped[Course] = relationship()
+    administration: Mapped["Administration"] = relationship("Administration")  # noqa: F821
+
+
+# -- the built-in activity types' own tables (DESIGN.md §1: type data keyed by the activity) ----------
+
+class PageContent(Model):
+    __tablename__ = "activity_page"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
+    body: Mapped[dict] = mapped_column(JSONType, default=dict)    # {"ar": sanitised html, "fr": ...}
+
+
+class FileResource(Model):
+    __tablename__ = "activity_file"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str | None] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    mimetype: Mapped[str] = mapped_column(String(120), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(default=0)
+
+
+class UrlResource(Model):
+    __tablename__ = "activity_url"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    open_in_new_window: Mapped[bool] = mapped_column(default=True)
+
+
+def _search_text(course: Course) -> str:
+    parts = [course.shortname or ""]
+    for value in (course.title, course.summary):
+        if isinstance(value, dict):
+            parts.extend(str(text) for text in value.values() if text)
+    return " ".join(parts).casefold()
+
+
+@event.listens_for(Course, "before_insert")
+@event.listens_for(Course, "before_update")
+def _update_search_text(_mapper, _connection, course: Course) -> None:
+    course.search_text = _search_text(course)
