@@ -98,10 +98,14 @@ class Sequencer:
         return g
 
     # -- objective reads (local values overridden by known global values) ----
-    def obj_status(self, a: Activity, od: ObjectiveDef) -> Optional[bool]:
-        """Satisfied status: True / False / None (unknown)."""
+    def obj_status(self, a: Activity, od: ObjectiveDef, local: bool = True) -> Optional[bool]:
+        """Satisfied status: True / False / None (unknown).
+
+        ``local=False``: only what global objectives say (the activity's own data is
+        ignored, e.g. when it belongs to an earlier attempt of the parent).
+        """
         if od.satisfied_by_measure:
-            m = self.obj_measure(a, od)
+            m = self.obj_measure(a, od, local)
             if m is None:
                 return None
             if self.st(a).is_active and not a.rollup_considerations.measure_satisfaction_if_active:
@@ -114,12 +118,14 @@ class Sequencer:
                     return bool(g["satisfied"])
                 if STRICT_READS:
                     return None
+        if not local:
+            return None
         o = self.ost(a, od)
         if not o.progress_status:
             return None
         return o.satisfied_status
 
-    def obj_measure(self, a: Activity, od: ObjectiveDef) -> Optional[float]:
+    def obj_measure(self, a: Activity, od: ObjectiveDef, local: bool = True) -> Optional[float]:
         for m in od.map_info:
             if m.read_normalized_measure:
                 g = self.globals.get(m.target_objective_id)
@@ -127,6 +133,8 @@ class Sequencer:
                     return float(g["measure"])
                 if STRICT_READS:
                     return None
+        if not local:
+            return None
         o = self.ost(a, od)
         if not o.measure_status:
             return None
@@ -182,10 +190,10 @@ class Sequencer:
                 self.glob(m.target_objective_id)[part] = value
 
     # -- attempt completion reads (primary objective extended maps) ---------
-    def completion(self, a: Activity) -> Optional[bool]:
+    def completion(self, a: Activity, local: bool = True) -> Optional[bool]:
         s = self.st(a)
         if a.completion_threshold.completed_by_measure:
-            amt = self.completion_amount(a)
+            amt = self.completion_amount(a, local)
             if amt is None:
                 return None
             return amt >= a.completion_threshold.min_progress_measure
@@ -195,11 +203,11 @@ class Sequencer:
                 g = self.globals.get(m.target_objective_id)
                 if g is not None and g.get("completion") in ("completed", "incomplete", "not attempted"):
                     return g["completion"] == "completed"
-        if not s.attempt_progress_status:
+        if not local or not s.attempt_progress_status:
             return None
         return s.attempt_completion_status
 
-    def completion_amount(self, a: Activity) -> Optional[float]:
+    def completion_amount(self, a: Activity, local: bool = True) -> Optional[float]:
         s = self.st(a)
         od = a.primary_objective
         for m in od.map_info:
@@ -207,7 +215,7 @@ class Sequencer:
                 g = self.globals.get(m.target_objective_id)
                 if g is not None and g.get("progress_measure") is not None:
                     return float(g["progress_measure"])
-        if not s.attempt_completion_amount_status:
+        if not local or not s.attempt_completion_amount_status:
             return None
         return s.attempt_completion_amount
 
@@ -269,7 +277,7 @@ class Sequencer:
 
     # ----------------------------------------------------------- rule checks
     def evaluate_condition(self, a: Activity, cond_name: str, referenced: Optional[str] = None,
-                           threshold: float = 0.0) -> Optional[bool]:
+                           threshold: float = 0.0, obj_local: bool = True, prog_local: bool = True) -> Optional[bool]:
         s = self.st(a)
         od = a.objective(referenced) if referenced else a.primary_objective
         if od is None:
@@ -279,22 +287,24 @@ class Sequencer:
         if not a.delivery.tracked:
             return None  # no tracking information is kept for the activity
         if cond_name == "satisfied":
-            return self.obj_status(a, od)
+            return self.obj_status(a, od, obj_local)
         if cond_name == "objectiveStatusKnown":
-            return self.obj_status(a, od) is not None
+            return self.obj_status(a, od, obj_local) is not None
         if cond_name == "objectiveMeasureKnown":
-            return self.obj_measure(a, od) is not None
+            return self.obj_measure(a, od, obj_local) is not None
         if cond_name == "objectiveMeasureGreaterThan":
-            m = self.obj_measure(a, od)
+            m = self.obj_measure(a, od, obj_local)
             return None if m is None else m > threshold
         if cond_name == "objectiveMeasureLessThan":
-            m = self.obj_measure(a, od)
+            m = self.obj_measure(a, od, obj_local)
             return None if m is None else m < threshold
         if cond_name == "completed":
-            return self.completion(a)
+            return self.completion(a, prog_local)
         if cond_name == "activityProgressKnown":
-            return self.completion(a) is not None
+            return self.completion(a, prog_local) is not None
         if cond_name == "attempted":
+            if not prog_local:
+                return None
             return s.activity_progress_status and s.activity_attempt_count > 0
         if cond_name == "attemptLimitExceeded":
             if a.attempt_limit is None:
@@ -366,7 +376,7 @@ class Sequencer:
             if not c.delivery.tracked:
                 continue
             counted += c.objective_measure_weight
-            m = self.obj_measure(c, c.primary_objective)
+            m = self.obj_measure(c, c.primary_objective, self.child_current(a, c, "objective"))
             if m is not None:
                 total += m * c.objective_measure_weight
                 valid = True
@@ -385,7 +395,7 @@ class Sequencer:
                 continue
             w = c.completion_threshold.progress_weight
             counted += w
-            amt = self.completion_amount(c)
+            amt = self.completion_amount(c, self.child_current(a, c, "progress"))
             if amt is not None:
                 total += amt * w
                 valid = True
@@ -393,6 +403,17 @@ class Sequencer:
             self.set_completion_amount(a, None)
         else:
             self.set_completion_amount(a, total / counted)
+
+    def child_current(self, parent: Activity, child: Activity, kind: str) -> bool:
+        """May the child's own data be used in the parent's rollup (useCurrentAttempt*Info)?"""
+        cm = parent.control_mode
+        flag = cm.use_current_attempt_objective_info if kind == "objective" else cm.use_current_attempt_progress_info
+        if not flag:
+            return True
+        ps, cs = self.st(parent), self.st(child)
+        if cs.activity_attempt_count == 0:
+            return True  # never attempted: whatever it has comes from global objectives / rollup
+        return cs.attempt_stamp >= ps.attempt_stamp
 
     def objective_rollup_using_measure(self, a: Activity) -> None:  # RB.1.2 a
         od = a.primary_objective
@@ -478,7 +499,10 @@ class Sequencer:
                     continue
                 if not self.check_child_for_rollup(c, action):
                     continue
-                vals = [self._negate(self.evaluate_condition(c, rc.condition), rc.operator) for rc in rule.conditions]
+                ol = self.child_current(a, c, "objective")
+                pl = self.child_current(a, c, "progress")
+                vals = [self._negate(self.evaluate_condition(c, rc.condition, obj_local=ol, prog_local=pl), rc.operator)
+                        for rc in rule.conditions]
                 bag.append(self._combine(vals, rule.condition_combination) if vals else True)
             change = False
             cas = rule.child_activity_set
@@ -585,9 +609,10 @@ class Sequencer:
         if s.activity_attempt_count == 1:
             s.activity_progress_status = True
         s.reset_attempt_progress()
+        self.state.attempt_counter += 1
+        s.attempt_stamp = self.state.attempt_counter
         for od in a.objectives:
             self.ost(a, od).reset()
-        self.prepare_new_attempt_of_descendants(a)
 
     def prepare_new_attempt_of_descendants(self, a: Activity) -> None:
         if not a.is_leaf:

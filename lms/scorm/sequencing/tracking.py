@@ -43,6 +43,7 @@ class ActivityState:
     is_suspended: bool = False
     # the content reported cmi.completion_status / cmi.success_status during the attempt
     # (even "unknown"): the End Attempt Process then keeps the status as reported
+    attempt_stamp: int = 0  # order in which the current attempt began (useCurrentAttempt*Info)
     completion_reported: bool = False
     success_reported: bool = False
     available_children: Optional[list[str]] = None
@@ -99,6 +100,7 @@ class TrackingState:
     local_shared_data: dict[str, Any] = field(default_factory=dict)
     session_active: bool = False
     initialised: bool = False
+    attempt_counter: int = 0
 
     def act(self, activity_id: str) -> ActivityState:
         s = self.activities.get(activity_id)
@@ -116,6 +118,7 @@ class TrackingState:
             "local_shared_data": self.local_shared_data,
             "session_active": self.session_active,
             "initialised": self.initialised,
+            "attempt_counter": self.attempt_counter,
         }
 
     @classmethod
@@ -130,4 +133,5 @@ class TrackingState:
             local_shared_data=dict(d.get("local_shared_data") or {}),
             session_active=bool(d.get("session_active", False)),
             initialised=bool(d.get("initialised", False)),
+            attempt_counter=int(d.get("attempt_counter", 0)),
         )
