@@ -285,7 +285,11 @@ class Sequencer:
         if cond_name == "always":
             return True
         if not a.delivery.tracked:
-            return None  # no tracking information is kept for the activity
+            # no tracking information is kept for the activity: everything is unknown
+            if cond_name in ("objectiveStatusKnown", "objectiveMeasureKnown", "activityProgressKnown",
+                             "attempted", "attemptLimitExceeded"):
+                return False
+            return None
         if cond_name == "satisfied":
             return self.obj_status(a, od, obj_local)
         if cond_name == "objectiveStatusKnown":
@@ -495,8 +499,6 @@ class Sequencer:
         for rule in rules:
             bag: list[Optional[bool]] = []
             for c in self.children(a):
-                if not c.delivery.tracked:
-                    continue
                 if not self.check_child_for_rollup(c, action):
                     continue
                 ol = self.child_current(a, c, "objective")
