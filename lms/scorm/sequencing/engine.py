@@ -14,7 +14,8 @@ from .model import Activity, ActivityTree, ObjectiveDef, RollupRule, SequencingR
 from .tracking import ActivityState, ObjectiveState, TrackingState, empty_global_objective
 
 UNKNOWN = None
-STRICT_READS = True  # third value of the rule evaluation logic
+STRICT_READS = True
+EMPTY_ALL = True  # third value of the rule evaluation logic
 
 
 class SequencingError(Exception):
@@ -499,6 +500,8 @@ class Sequencer:
         for rule in rules:
             bag: list[Optional[bool]] = []
             for c in self.children(a):
+                if not c.delivery.tracked:
+                    continue
                 if not self.check_child_for_rollup(c, action):
                     continue
                 ol = self.child_current(a, c, "objective")
@@ -509,7 +512,7 @@ class Sequencer:
             change = False
             cas = rule.child_activity_set
             if not bag:
-                change = False
+                change = cas == "all" and EMPTY_ALL
             elif cas == "all":
                 change = all(v is True for v in bag)
             elif cas == "any":
