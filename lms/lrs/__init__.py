@@ -10,3 +10,6 @@ Python API for other areas:
 
 def init_app(app) -> None:
     from . import forwarding  # noqa: F401  (registers the xapi_forward outbox handler)
+    from .admin import init_jinja
+
+    init_jinja(app)

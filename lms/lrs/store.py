@@ -369,7 +369,8 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
                 registration: str | None = None, related_activities: bool = False,
                 related_agents: bool = False, since: datetime | str | None = None,
                 until: datetime | str | None = None, ascending: bool = False,
-                after_pk: int | None = None, max_pk: int | None = None, include_voided: bool = False):
+                after_pk: int | None = None, max_pk: int | None = None, include_voided: bool = False,
+                credential_id: int | None = None):
     """A SELECT of (pk, data) for the xAPI query parameters, ordered by storage order."""
     ifi = _agent_param(agent)
     order_col = Statement.pk
@@ -399,6 +400,8 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
         query = query.where(Statement.stored <= _as_datetime(until))
     if not include_voided:
         query = query.where(Statement.voided.is_(False))
+    if credential_id is not None:
+        query = query.where(Statement.credential_id == credential_id)
     if max_pk is not None:
         query = query.where(order_col <= max_pk)
     if after_pk is not None:
