@@ -217,10 +217,12 @@ class SequencingSession:
             pm = pick(_f(report.progress_measure), _f(prim.progress_measure) if prim else None)
             scaled = pick(_f(report.score_scaled), _f(prim.score_scaled) if prim else None)
             completion = self.effective_completion_status(a, report.completion_status, pm)
-            if completion == "unknown" and prim is not None and self.completion_threshold(a) is None:
+            if (report.completion_status is None and completion == "unknown" and prim is not None
+                    and self.completion_threshold(a) is None):
                 completion = prim.completion_status or "unknown"
             success = self.effective_success_status(a, report.success_status, scaled)
-            if success == "unknown" and prim is not None and self.scaled_passing_score(a) is None:
+            if (report.success_status is None and success == "unknown" and prim is not None
+                    and self.scaled_passing_score(a) is None):
                 success = prim.success_status or "unknown"
             if report.completion_status is not None or (prim is not None and prim.completion_status not in (None, "unknown")):
                 s.completion_reported = True
