@@ -1101,7 +1101,7 @@ class Sequencer:
             for a in p:
                 if not a.control_mode.choice_exit:
                     raise SequencingError("SB.2.9-7")
-                if constrained is None and a.constrain_choice:
+                if constrained is None and a.constrain_choice and a is not cur:
                     constrained = a
             if constrained is not None:
                 direction = "forward" if self.is_forward_of(target, constrained) else "backward"
