@@ -170,10 +170,15 @@ class Learner:
         self.states: dict = {}
         self.sco_data: dict = {}  # (package, activity id) -> persisted cmi data (suspend/resume)
         self.trees: dict = {}
+        self.hrefs: dict = {}  # package -> {resource id (bytes) -> href (bytes)}
 
     def open(self, package: str) -> SequencingSession:
         if package not in self.trees:
-            self.trees[package] = build_activity_tree((self.cts / "manifests" / f"{package}.xml").read_bytes())
+            raw = (self.cts / "manifests" / f"{package}.xml").read_bytes()
+            self.trees[package] = build_activity_tree(raw)
+            self.hrefs[package] = {
+                m.group(1): m.group(2)
+                for m in re.finditer(rb'<resource\s+identifier\s*=\s*"([^"]+)"[^>]*?href\s*=\s*"([^"]+)"', raw)}
         return SequencingSession(self.trees[package], self.states.get(package), global_objectives=self.global_objectives,
                                  shared_data=self.shared_data, seed=1)
 
@@ -192,6 +197,7 @@ class Player:
         self.delivered = None  # activity id currently launched
         self.ended = True
         self.log: list[str] = []
+        self.pending = None  # a SCO that terminates only when the LMS unloads it
 
     def say(self, msg: str) -> None:
         self.log.append(msg)
@@ -301,6 +307,12 @@ class Player:
         self.say(f"launch {aid} ({act['key']})")
         for k, cmd in enumerate(act["commands"]):
             self.run_command(dm, cmd, act, k)
+        a = s.tree[aid]
+        href = self.learner.hrefs.get(self.package, {}).get((a.resource_id or "").encode(), b"").decode()
+        if not dm.terminated and ("SingleDoTerminate" in href or "OnUnload" in href):
+            # this SCO calls Terminate only when the LMS takes it away (the next UI event)
+            self.pending = (dm, key, href)
+            return
         if not dm.terminated:
             self.run_api(dm, "Terminate", "")
         self.learner.sco_data[key] = dm.persisted()
@@ -381,6 +393,20 @@ class Player:
             return
         name, _, arg = cui.partition("~")
         self.say(f"CUI {cui}")
+        if self.pending is not None:
+            # the LMS unloads the SCO: it terminates now; the navigation request of the UI
+            # event wins over whatever adl.nav.request the SCO set while unloading
+            dm, key, href = self.pending
+            self.pending = None
+            if "exitAllOnUnload" in href:
+                dm.SetValue("adl.nav.request", "exitAll")
+            elif "suspendAllOnUnload" in href:
+                dm.SetValue("adl.nav.request", "suspendAll")
+            elif "tarAct4OnUnload" in href:
+                dm.SetValue("adl.nav.request", "{target=activity_4}choice")
+            dm.nav_request = "_none_"
+            dm.Terminate("")
+            self.learner.sco_data[key] = dm.persisted()
         s = self.session
         if name == "Continue":
             self.nav("continue")
