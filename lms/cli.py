@@ -1,16 +1,15 @@
-"""The ``lms`` command: ``lms db upgrade``, ``lms users create``, ``lms demo load``, ``lms worker``,
-``lms i18n``, plus the commands each area adds (``lms content``, ``lms lrs``, ``lms lti``...)."""
+"""The ``lms`` command: Flask's CLI over :func:`lms.create_app`.
+
+Core commands (``lms demo load``, ``lms worker``, ``lms i18n``) live in :mod:`lms.core.cli`; each area
+adds its own (``lms users``, ``lms content``, ``lms lrs``, ``lms lti``...); Flask-Migrate adds ``lms db``.
+"""
 from __future__ import annotations
 
-import importlib
-import subprocess
-import sys
-from pathlib import Path
-
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
 
-from . import PROJECT_ROOT, create_app, discover_areas
+from . import create_app
+from .core.cli import compile_catalogues  # noqa: F401 (used by the test session and make)
 
 
 def _create_app():
@@ -20,122 +19,6 @@ def _create_app():
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True, load_dotenv=False)
 def main():
     """Tamkeen LMS administration."""
-
-
-@main.group()
-def demo():
-    """Demonstration data."""
-
-
-@demo.command("load")
-@with_appcontext
-def demo_load():
-    """Load the demo data of every area (safe to run again: nothing is duplicated)."""
-    from .core.db import db
-
-    loaders = []
-    for area in discover_areas():
-        try:
-            module = importlib.import_module(f"lms.{area}.demo")
-        except ModuleNotFoundError as error:
-            if error.name == f"lms.{area}.demo":
-                continue
-            raise
-        loaders.append((getattr(module, "DEMO_ORDER", 50), area, module))
-    for _order, area, module in sorted(loaders, key=lambda item: (item[0], item[1])):
-        click.echo(f"demo: {area}")
-        module.load_demo()
-        db.session.commit()
-    from .accounts.demo import print_admin_login
-
-    print_admin_login()
-
-
-@main.command("worker")
-@click.option("--once", is_flag=True, help="Deliver what is due, then stop.")
-@click.option("--poll", default=2.0, show_default=True, help="Seconds between polls when idle.")
-@with_appcontext
-def worker(once: bool, poll: float):
-    """Deliver the outbox (mail, grades, forwarded statements) with retries."""
-    from .core.outbox import run_worker
-
-    run_worker(poll_seconds=poll, once=once)
-
-
-@main.group()
-def i18n():
-    """Extract, update and compile the translation catalogues (one per area under translations/)."""
-
-
-LANGS = ("ar", "fr", "en")
-
-
-def _babel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
-                   cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
-
-
-def _areas_with_sources(area: str | None) -> list[str]:
-    areas = [a for a in discover_areas()] if area is None else [area]
-    return [a for a in areas if (PROJECT_ROOT / "lms" / a).is_dir()]
-
-
-@i18n.command("update")
-@click.argument("area", required=False)
-def i18n_update(area: str | None):
-    """Extract AREA's strings (all areas by default) and merge them into its ar/fr/en catalogues."""
-    for name in _areas_with_sources(area):
-        folder = PROJECT_ROOT / "translations" / name
-        folder.mkdir(parents=True, exist_ok=True)
-        pot = folder / "messages.pot"
-        _babel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-               "-o", str(pot), f"lms/{name}")
-        for lang in LANGS:
-            po = folder / lang / "LC_MESSAGES" / "messages.po"
-            if po.exists():
-                _babel("update", "-i", str(pot), "-d", str(folder), "-l", lang, "--no-fuzzy-matching")
-            else:
-                _babel("init", "-i", str(pot), "-d", str(folder), "-l", lang)
-        pot.unlink()
-        click.echo(f"updated translations/{name}")
-
-
-@i18n.command("compile")
-def i18n_compile():
-    """Compile every catalogue to .mo (done at install and run time; .mo files are never committed)."""
-    compile_catalogues()
-
-
-def compile_catalogues(quiet: bool = False) -> int:
-    count = 0
-    root = PROJECT_ROOT / "translations"
-    for po in sorted(root.glob("*/*/LC_MESSAGES/messages.po")):
-        mo = po.with_suffix(".mo")
-        _babel("compile", "-i", str(po), "-o", str(mo), "--use-fuzzy")
-        count += 1
-    if not quiet:
-        click.echo(f"compiled {count} catalogues")
-    return count
-
-
-@i18n.command("check")
-def i18n_check():
-    """List strings without an Arabic or French translation (exit 1 if any)."""
-    from babel.messages.pofile import read_po
-
-    missing = 0
-    for po_path in sorted((PROJECT_ROOT / "translations").glob("*/*/LC_MESSAGES/messages.po")):
-        lang = po_path.parent.parent.name
-        if lang == "en":
-            continue
-        with open(po_path, "rb") as handle:
-            catalog = read_po(handle)
-        for message in catalog:
-            if message.id and not message.string:
-                missing += 1
-                click.echo(f"{po_path.relative_to(PROJECT_ROOT)}: {message.id!r}")
-    click.echo(f"{missing} missing")
-    sys.exit(1 if missing else 0)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Browser tests drive Debian's Chromium through Playwright; when it is missing the
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import shutil
 import threading
@@ -16,10 +17,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from lms import PROJECT_ROOT, create_app
 from lms.core.db import db as _db
+from lms.core.db import sqlite_begin_mode
 
 BACKENDS = ["sqlite", "postgresql"]
 CHROMIUM = os.environ.get("LMS_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -69,12 +73,29 @@ def _test_config(tmp: Path, backend: str, request) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs as on a real server: its own app context, session and transaction.
+
+    What the test body created is committed first (so the request sees it, as it would in production),
+    and the test's objects are expired afterwards (so the test reads what the request stored).
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def _session_app(request, tmp_path_factory):
     backend = request.param
     tmp = tmp_path_factory.mktemp(f"app-{backend}")
     app = create_app(_test_config(tmp, backend, request))
     app.config["LMS_BACKEND"] = backend
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.create_all()
     yield app
@@ -96,6 +117,7 @@ def app(_session_app):
     """The application on one backend, inside an app context; every table is emptied after the test."""
     app = _session_app
     saved_config = dict(app.config)
+    begin_mode = sqlite_begin_mode.set("DEFERRED")  # the test body reads; requests still take the lock
     ctx = app.app_context()
     ctx.push()
     try:
@@ -103,6 +125,7 @@ def app(_session_app):
     finally:
         _db.session.rollback()
         ctx.pop()
+        sqlite_begin_mode.reset(begin_mode)
         app.config.clear()
         app.config.update(saved_config)
         _empty_all_tables(app)
@@ -120,7 +143,10 @@ def backend(app) -> str:
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client that reads English unless a test asks for another language (Accept-Language)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def make_administration(code: str | None = None, name: str | None = None, *, par
 
 def make_user(username: str | None = None, *, password: str = "pw", role: SiteRole | str = SiteRole.learner,
               administration: Administration | None = None, gender: Gender | str | None = None,
-              language: str = "ar", email: str | None = None, full_name: str | None = None,
+              language: str = "en", email: str | None = None, full_name: str | None = None,
               active: bool = True) -> User:
     n = next(_counter)
     username = username or f"user{n}"

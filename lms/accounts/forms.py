@@ -31,7 +31,7 @@ class ProfileForm(FlaskForm):
     gender = SelectField(_l("Gender"), choices=_gender_choices, validators=[Optional()],
                          description=_l("Optional. Used only for statistics split by women and men."))
     administration_id = SelectField(_l("Administration"), coerce=lambda v: int(v) if v else None,
-                                    validators=[Optional()])
+                                    validators=[Optional()], validate_choice=False)
 
 
 class PasswordChangeForm(FlaskForm):
@@ -66,5 +66,5 @@ class UserCreateForm(FlaskForm):
                                                         Length(min=8, message=_l("At least 8 characters."))])
     role = SelectField(_l("Role"), choices=lambda: [(r.value, r.title) for r in SiteRole])
     administration_id = SelectField(_l("Administration"), coerce=lambda v: int(v) if v else None,
-                                    validators=[Optional()])
+                                    validators=[Optional()], validate_choice=False)
     gender = SelectField(_l("Gender"), choices=_gender_choices, validators=[Optional()])

@@ -59,7 +59,11 @@ def profile():
         current_user.job_title = form.job_title.data or None
         current_user.preferred_language = form.preferred_language.data
         current_user.gender = Gender(form.gender.data) if form.gender.data else None
-        current_user.administration_id = form.administration_id.data
+        administration_id = form.administration_id.data
+        if administration_id is not None and db.session.get(Administration, administration_id) is None:
+            form.administration_id.errors = [_("Unknown administration.")]
+            return render_template("accounts/profile.html", form=form), 400
+        current_user.administration_id = administration_id
         db.session.flush()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
@@ -75,7 +79,7 @@ def change_password():
         except DomainError as error:
             form.current_password.errors = [error.message]
         else:
-            login_user(current_user)  # the session now carries the new password generation
+            login_user(current_user._get_current_object())  # the session carries the new password generation
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/password.html", form=form), (400 if request.method == "POST" else 200)

@@ -5,6 +5,7 @@ Everything here must behave the same on SQLite (embedded default) and PostgreSQL
 from __future__ import annotations
 
 import uuid as uuid_module
+from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
@@ -98,10 +99,15 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+# How SQLite transactions begin in this context. Requests, workers and CLI commands take the write lock
+# up front (IMMEDIATE); a test body that only reads and commits before each request may use DEFERRED.
+sqlite_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIATE")
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(conn):
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_begin_mode.get() == "IMMEDIATE" else "BEGIN")
 
 
 def is_postgres() -> bool:

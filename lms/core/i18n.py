@@ -51,7 +51,9 @@ def select_language() -> str:
         best = request.accept_languages.best_match(supported)
         if best:
             return best
-    return current_app.config["DEFAULT_LOCALE"]
+        return current_app.config["DEFAULT_LOCALE"]
+    # Command line and workers: operators read English unless told otherwise (mails use force_locale).
+    return current_app.config.get("CLI_LOCALE", "en")
 
 
 def current_locale() -> str:

@@ -1,8 +1,8 @@
 from lms.core.db import db
 
 
-def test_home_page_is_arabic_and_right_to_left_by_default(client):
-    response = client.get("/")
+def test_home_page_is_arabic_and_right_to_left_by_default(app):
+    response = app.test_client().get("/")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in html
