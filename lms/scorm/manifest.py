@@ -50,6 +50,8 @@ MESSAGES: dict[str, str] = {
     "metadata_missing": N_("The metadata file %(path)s is not in the package."),
     "metadata_invalid": N_("The metadata file %(path)s is not well-formed XML: %(detail)s"),
     "duplicate_identifier": N_("The identifier %(identifier)s is used more than once."),
+    "duplicate_item": N_("The organization %(organization)s has more than one item %(identifier)s."),
+    "item_no_identifier": N_("An item of the organization %(organization)s has no identifier."),
     "unknown_element": N_("Unknown element <%(element)s> inside <%(parent)s> was ignored."),
     "schemaversion_missing": N_("The manifest does not declare its schemaversion; SCORM %(version)s was "
                                 "deduced from its namespaces."),
@@ -492,9 +494,8 @@ def parse_manifest(data: bytes, *, filename: str = "imsmanifest.xml",
 
     orgs_el = _child(root, "organizations", CP_NAMESPACES)
     if orgs_el is not None:
-        item_ids: set[str] = set()
         for org_el in _children(orgs_el, "organization", CP_NAMESPACES):
-            manifest.organizations.append(_parse_organization(org_el, manifest, item_ids, ctx))
+            manifest.organizations.append(_parse_organization(org_el, manifest, ctx))
     if not manifest.organizations:
         ctx.add(ERROR, "no_organization", orgs_el if orgs_el is not None else root)
     else:
@@ -670,8 +671,7 @@ def _parse_resource(el: etree._Element, parent_base: str, version: str, ctx: _Co
     return res
 
 
-def _parse_organization(el: etree._Element, manifest: Manifest, item_ids: set[str],
-                        ctx: _Context) -> Organization:
+def _parse_organization(el: etree._Element, manifest: Manifest, ctx: _Context) -> Organization:
     org = Organization(identifier=_ident(el.get("identifier")) or "", title=_text(_child(el, "title",
                                                                                           CP_NAMESPACES)) or "",
                        line=el.sourceline, element=el)
@@ -681,15 +681,21 @@ def _parse_organization(el: etree._Element, manifest: Manifest, item_ids: set[st
     org.sequencing_xml = _serialise(seq) if seq is not None else None
     org.completion_threshold = _completion_threshold(_child(el, "completionThreshold", {NS_ADLCP_2004}), ctx)
     org.metadata_title = _metadata_title(_child(el, "metadata", CP_NAMESPACES), ctx, manifest.base)
+    item_ids: set[str] = set()
     for item_el in _children(el, "item", CP_NAMESPACES):
         org.items.append(_parse_item(item_el, manifest, item_ids, ctx))
+    # Items are what the run-time and sequencing key learner data by: they must be unique and named.
+    for item_el in el.iter():
+        if isinstance(item_el.tag, str) and _local(item_el) == "item" and _ns(item_el) in CP_NAMESPACES \
+                and not _ident(item_el.get("identifier")):
+            ctx.add(ERROR, "item_no_identifier", item_el, organization=org.identifier)
     return org
 
 
 def _parse_item(el: etree._Element, manifest: Manifest, item_ids: set[str], ctx: _Context) -> Item:
     identifier = _ident(el.get("identifier")) or ""
-    if identifier in item_ids:
-        ctx.add(WARNING, "duplicate_identifier", el, identifier=identifier)
+    if identifier and identifier in item_ids:
+        ctx.add(ERROR, "duplicate_item", el, identifier=identifier, organization=_organization_of(el))
     item_ids.add(identifier)
     item = Item(identifier=identifier, title=_text(_child(el, "title", CP_NAMESPACES)) or "",
                 identifierref=_ident(el.get("identifierref")), parameters=el.get("parameters"),
@@ -755,6 +761,13 @@ def _parse_item(el: etree._Element, manifest: Manifest, item_ids: set[str], ctx:
             item.launch_path = res.launch_path
             item.launch_url = apply_parameters(res.launch_url, item.parameters)
     return item
+
+
+def _organization_of(el: etree._Element) -> str:
+    for ancestor in el.iterancestors():
+        if _local(ancestor) == "organization":
+            return _ident(ancestor.get("identifier")) or ""
+    return ""
 
 
 def apply_parameters(url: str, parameters: str | None) -> str:

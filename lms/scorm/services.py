@@ -221,7 +221,9 @@ def build_tree(manifest_xml: bytes, organization: str | None, report: Report | N
         return None
     try:
         tree = build_activity_tree(manifest_xml, organization_id=organization)
-    except ManifestError as exc:
+    except Exception as exc:  # noqa: BLE001 - ManifestError, or an engine bug: the package still imports
+        if not isinstance(exc, ManifestError):
+            log.exception("sequencing tree not built for organization %s", organization)
         if report is not None:
             report.issues.append(Issue(WARNING, "sequencing_invalid", {"detail": str(exc)}, MANIFEST_NAME))
         return None

@@ -340,3 +340,22 @@ def test_parameters_are_applied_as_the_cam_says(url, params, expected):
 def test_all_versions_report_items_title_for_the_package_title():
     manifest, _ = parse(scorm12_single_files(title="Premiers secours"))
     assert manifest.title == "Premiers secours"
+
+
+def test_duplicate_item_in_an_organization_is_an_error_but_not_across_organizations():
+    item = '<item identifier="I" identifierref="R"><title>I</title></item>'
+    org = f'<organization identifier="ORG-1"><title>T</title>{item}<item identifier="G"><title>G</title>{item}</item>' \
+          '</organization>'
+    _, issues = parse_manifest(manifest_2004(org, ONE_RES_2004).encode())
+    assert codes(issues, "error") == ["duplicate_item"]
+    assert issues[0].params == {"identifier": "I", "organization": "ORG-1"}
+    two_orgs = ONE_ITEM_2004 + ONE_ITEM_2004.replace("ORG-1", "ORG-2")
+    manifest, issues = parse_manifest(manifest_2004(two_orgs, ONE_RES_2004).encode())
+    assert issues == [] and len(manifest.organizations) == 2
+
+
+def test_item_without_identifier_is_an_error():
+    org = '<organization identifier="ORG-1"><title>T</title><item identifierref="R"><title>I</title></item>' \
+          '</organization>'
+    _, issues = parse_manifest(manifest_2004(org, ONE_RES_2004).encode())
+    assert codes(issues, "error") == ["item_no_identifier"]
