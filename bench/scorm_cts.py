@@ -585,8 +585,10 @@ class RuntimeDataModel:
             self.interactions = []
             self.comments = []
             for o in init["objectives"]:
-                rec = {"id": o["id"], "success_status": o["success_status"],
-                       "completion_status": o["completion_status"]}
+                rec = {"id": o["id"]}
+                for k in ("success_status", "completion_status"):
+                    if o[k] != "unknown":
+                        rec[k] = o[k]
                 for k in ("score_scaled", "score_raw", "score_min", "score_max", "progress_measure"):
                     if o.get(k) is not None:
                         rec[k] = _num(o[k]) if not isinstance(o[k], str) else o[k]

@@ -155,11 +155,15 @@ class Sequencer:
                 "completion": o.completion_status, "progress_measure": o.progress_measure}[part]
 
     # -- objective writes -----------------------------------------------------
-    def set_obj_status(self, a: Activity, od: ObjectiveDef, value: Optional[bool]) -> None:
+    def set_obj_status(self, a: Activity, od: ObjectiveDef, value: Optional[bool], write_unknown: bool = False) -> None:
         o = self.ost(a, od)
         o.progress_status = value is not None
         o.satisfied_status = bool(value)
         if value is None:
+            if write_unknown:
+                for m in od.map_info:
+                    if m.write_satisfied_status:
+                        self.glob(m.target_objective_id)["satisfied"] = None
             return
         for m in od.map_info:
             if m.write_satisfied_status:
@@ -175,12 +179,14 @@ class Sequencer:
             if m.write_normalized_measure:
                 self.glob(m.target_objective_id)["measure"] = float(value)
 
-    def set_obj_extended(self, a: Activity, od: ObjectiveDef, part: str, value) -> None:
+    def set_obj_extended(self, a: Activity, od: ObjectiveDef, part: str, value, write_unknown: bool = False) -> None:
         o = self.ost(a, od)
         attr = {"raw": "raw_score", "min": "min_score", "max": "max_score",
                 "completion": "completion_status", "progress_measure": "progress_measure"}[part]
+        if part == "completion" and value == "unknown":
+            value = None
         setattr(o, attr, value)
-        if value is None:
+        if value is None and not write_unknown:
             return
         if part == "completion" and value == "not attempted":
             value = "incomplete"

@@ -12,6 +12,7 @@ from .engine import Sequencer, SequencingError
 from .model import Activity, ActivityTree
 from .tracking import TrackingState
 
+UNKNOWN_CLEARS_GLOBAL = True
 _TARGET_RE = re.compile(r"^\s*\{target=([^}]*)\}\s*(choice|jump)\s*$")
 
 
@@ -255,14 +256,17 @@ class SequencingSession:
         elif o.success_status in ("passed", "failed"):
             seq.set_obj_status(a, od, o.success_status == "passed")
         elif o.success_status == "unknown":
-            seq.set_obj_status(a, od, None)
+            seq.set_obj_status(a, od, None, write_unknown=UNKNOWN_CLEARS_GLOBAL)
         if sc is not None:
             seq.set_obj_measure(a, od, sc)
         for part, val in (("raw", _f(o.score_raw)), ("min", _f(o.score_min)), ("max", _f(o.score_max)),
-                          ("completion", o.completion_status if o.completion_status in ("completed", "incomplete", "not attempted") else None),
                           ("progress_measure", _f(o.progress_measure))):
             if val is not None:
                 seq.set_obj_extended(a, od, part, val)
+        if o.completion_status in ("completed", "incomplete", "not attempted"):
+            seq.set_obj_extended(a, od, "completion", o.completion_status)
+        elif o.completion_status == "unknown":
+            seq.set_obj_extended(a, od, "completion", None, write_unknown=True)
 
     @staticmethod
     def completion_threshold(a: Activity) -> Optional[float]:
