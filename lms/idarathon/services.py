@@ -33,6 +33,11 @@ def create_edition(*, slug: str, year: int, title: dict, dates: dict, created_by
     if db.session.scalar(select(Edition.id).where(Edition.slug == slug)) is not None:
         raise DomainError(_("An edition with this short name already exists."), code="edition_exists", status=409,
                           field="slug")
+    from .models import DEFAULT_EXTENSIONS
+
+    fields = {"team_min_size": 2, "team_max_size": 5, "max_file_mb": 20, "blind_scoring": False,
+              "conflict_same_administration": True, "allowed_extensions": list(DEFAULT_EXTENSIONS), "faq": [],
+              "partners": [], "theme": {}} | fields
     edition = Edition(slug=slug, year=year, title=title, **dates, **fields)
     check_calendar(edition)
     db.session.add(edition)
