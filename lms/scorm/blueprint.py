@@ -122,3 +122,7 @@ def version_report(version_id: int):
         return redirect(url_for("scorm.version_report", version_id=version.id))
     return render_template("scorm/version.html", version=version, package=package, activity=package.activity,
                            report=Report.from_dict(version.report), form=form)
+
+
+# The player and run-time (lms/scorm/player.py) add their rules to this blueprint.
+from . import player as _player  # noqa: E402,F401
