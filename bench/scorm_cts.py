@@ -117,7 +117,10 @@ def expand_element(spec: str, dm: "RuntimeDataModel") -> str:
             i += 2
             continue
         if t.startswith("&") and t.endswith("&") and len(t) > 1:
-            out.append(str(dm.objective_index(t.strip("&"))))
+            if out[:2] == ["adl", "data"]:
+                out.append(str(dm.data_index(t.strip("&"))))
+            else:
+                out.append(str(dm.objective_index(t.strip("&"))))
         else:
             out.append(ABBR.get(t, t) if t not in ELEMENT_ONLY else t)
         i += 1
@@ -332,6 +335,8 @@ class Player:
         parts = cmd.split("->")
         while len(parts) < 4:
             parts.append("")
+        if len(parts) > 4:  # as ADL's parser: element/value, ..., expected, error code
+            parts = [parts[0], parts[1], parts[-2], parts[-1]]
         op, param, expected, err = parts[0], parts[1], parts[2], parts[3]
         where = f"{act['key']} command {k} ({cmd})"
         if op == "I":
@@ -618,6 +623,12 @@ class RuntimeDataModel:
         d["total_time"] = d.get("total_time", 0.0) + (parse_duration(self.d.get("session_time") or "") or 0.0)
         return {"attempt": self.attempt, "exit": self.d.get("exit"), "data": d, "objectives": self.objectives,
                 "interactions": self.interactions, "comments": self.comments}
+
+    def data_index(self, target_id: str) -> int:
+        for i, m in enumerate(self.session.shared_data_maps(self.aid)):
+            if m["id"] == target_id:
+                return i
+        return 1000
 
     def objective_index(self, objective_id: str) -> int:
         for i, o in enumerate(self.objectives):

@@ -335,7 +335,7 @@ def _apply_item_extensions(act: Activity, el) -> None:
                 act.shared_data.append(SharedDataMap(
                     target_id=target,
                     read_shared_data=_bool(m, "readSharedData", True),
-                    write_shared_data=_bool(m, "writeSharedData", False),
+                    write_shared_data=_bool(m, "writeSharedData", True),
                 ))
     pres = _kid(el, "adlnav", "presentation")
     if pres is not None:

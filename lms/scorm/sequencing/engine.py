@@ -620,6 +620,13 @@ class Sequencer:
         if s.activity_attempt_count == 1:
             s.activity_progress_status = True
         s.reset_attempt_progress()
+        if a.is_root:
+            # objectivesGlobalToSystem / sharedDataGlobalToSystem = false: the shared stores
+            # live only as long as the attempt on the activity tree
+            if not self.tree.objectives_global_to_system:
+                self.state.local_global_objectives.clear()
+            if not self.tree.shared_data_global_to_system:
+                self.state.local_shared_data.clear()
         self.state.attempt_counter += 1
         s.attempt_stamp = self.state.attempt_counter
         for od in a.objectives:

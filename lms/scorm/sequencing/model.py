@@ -125,7 +125,7 @@ class CompletionThreshold:
 class SharedDataMap:
     target_id: str
     read_shared_data: bool = True
-    write_shared_data: bool = False
+    write_shared_data: bool = True
 
 
 @dataclass

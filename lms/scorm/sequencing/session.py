@@ -432,6 +432,9 @@ class SequencingSession:
             if m.target_id == target_id:
                 if not m.write_shared_data:
                     raise PermissionError("adl.data store is read-only")
-                self._data_store()[target_id] = value
+                if value == "":
+                    self._data_store().pop(target_id, None)  # an empty store reads as not initialised
+                else:
+                    self._data_store()[target_id] = value
                 return
         raise KeyError(target_id)
