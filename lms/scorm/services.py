@@ -4,12 +4,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 from typing import IO, Any, Callable
 
 from flask import current_app
+from lxml import etree
 from sqlalchemy import func, select
 
 from lms.core.db import db
@@ -17,7 +19,7 @@ from lms.core.errors import DomainError
 from lms.core.i18n import _
 from lms.core.storage import storage
 
-from .manifest import WARNING, Issue, Manifest
+from .manifest import WARNING, Issue, Manifest, secure_parser
 from .models import ScormItem, ScormPackage, ScormPackageVersion
 from .package import MANIFEST_NAME, DirSource, Limits, Report, UnsafePackage, ZipSource, validate_source
 
@@ -135,14 +137,16 @@ def import_package(course, path_or_file: str | os.PathLike | IO[bytes], title: s
                     if organization not in [o.identifier for o in manifest.organizations]:
                         raise DomainError(_("The package has no organization %(id)s.", id=organization),
                                           code="unknown_organization", status=422, field="organization")
-                manifest_bytes = source.read(MANIFEST_NAME) or b""
-                tree = build_tree(manifest_bytes, organization or manifest.default_organization, report)
+                manifest_xml = manifest_text(source.read(MANIFEST_NAME) or b"")
+                tree = build_tree(manifest_xml.encode("utf-8"), organization or manifest.default_organization,
+                                  report)
                 with open(spooled.path, "rb") as fh:
                     digest = storage.put_blob(fh)
                 storage.write_package(digest, lambda staging: source.extract_to(staging, progress))
                 file_count = len(source.names())
                 size_bytes = source.uncompressed_size
-            return _record_version(course, activity, manifest, tree, report, digest, manifest_bytes, title=title, organization=organization, user=user,
+            return _record_version(course, activity, manifest, tree, report, digest, manifest_xml, title=title,
+                                   organization=organization, user=user,
                                    file_count=file_count, size_bytes=size_bytes,
                                    original_filename=spooled.original_filename)
     except UnsafePackage as exc:
@@ -150,7 +154,7 @@ def import_package(course, path_or_file: str | os.PathLike | IO[bytes], title: s
 
 
 def _record_version(course, activity, manifest: Manifest, tree: dict | None, report: Report,
-                    digest: str, manifest_bytes: bytes, *, title, organization, user, file_count, size_bytes,
+                    digest: str, manifest_xml: str, *, title, organization, user, file_count, size_bytes,
                     original_filename) -> ScormPackageVersion:
     organization = organization or manifest.default_organization
     package_title = (title or "").strip() or manifest.title
@@ -166,7 +170,7 @@ def _record_version(course, activity, manifest: Manifest, tree: dict | None, rep
     version = ScormPackageVersion(
         package=package, number=number, digest=digest, scorm_version=manifest.version,
         title=package_title[:500], organization=organization, manifest=manifest.to_dict(),
-        manifest_xml=_decode(manifest_bytes), report=report.to_dict(), file_count=file_count,
+        manifest_xml=manifest_xml, report=report.to_dict(), file_count=file_count,
         size_bytes=size_bytes, original_filename=original_filename, created_by_id=getattr(user, "id", None))
     db.session.add(version)
     _add_items(version, manifest)
@@ -176,15 +180,24 @@ def _record_version(course, activity, manifest: Manifest, tree: dict | None, rep
     return version
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ("utf-8", "utf-16", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", "replace")
+def manifest_text(data: bytes) -> str:
+    """The manifest as text that parses again from its UTF-8 bytes: decoded with the encoding it declares
+    (UTF-16, ISO-8859-1... are found in the wild), the declaration rewritten to UTF-8, the BOM and any blank
+    lines before the declaration dropped."""
+    encoding = "utf-8"
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body.lstrip().startswith(b"<?xml"):
+        body = body.lstrip()
+    try:
+        encoding = etree.fromstring(body, parser=secure_parser()).getroottree().docinfo.encoding or encoding
+    except etree.XMLSyntaxError:
+        pass
+    try:
+        text = body.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        text = body.decode("utf-8", "replace")
+    text = text.lstrip("\ufeff").lstrip()
+    return re.sub(r"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""", r'\1"UTF-8"', text, count=1)
 
 
 def _add_items(version: ScormPackageVersion, manifest: Manifest) -> None:

@@ -194,3 +194,18 @@ def test_items_are_deleted_with_the_activity(db, tmp_path):
     db.session.delete(version.package.activity)
     db.session.commit()
     assert db.session.scalar(select(ScormItem)) is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "iso-8859-1", "utf-8-sig"])
+def test_manifest_in_another_encoding_is_stored_as_reparseable_text(db, tmp_path, encoding):
+    files = dict(scorm12_single_files(title="Sécurité à l’école"[:10] if encoding == "iso-8859-1" else "Sécurité"))
+    xml = files["imsmanifest.xml"].replace('encoding="UTF-8"', f'encoding="{encoding.replace("-sig", "")}"')
+    # utf-8-sig: a byte order mark, then blank lines before the declaration.
+    files["imsmanifest.xml"] = (("\n\n" + xml) if encoding == "utf-8-sig" else xml).encode(encoding)
+    version = import_package(make_course(), write_zip(tmp_path / "enc.zip", files))
+    assert version.title.startswith("Sécurité")
+    from lxml import etree
+
+    root = etree.fromstring(version.manifest_xml.encode("utf-8"))
+    assert root.find(".//{*}organization/{*}title").text.startswith("Sécurité")
+    assert version.activity_tree is not None
