@@ -186,6 +186,8 @@ def _cors(response: Response) -> Response:
 @bp.after_request
 def _finish(response: Response) -> Response:
     response.headers["X-Experience-API-Version"] = XAPI_VERSION
+    if request.endpoint == "xapi.statements" and "X-Experience-API-Consistent-Through" not in response.headers:
+        response.headers["X-Experience-API-Consistent-Through"] = _consistent_through()
     return _cors(response)
 
 
@@ -371,8 +373,7 @@ def _read_statements_body(xreq: XRequest):
         statement_list = payload if isinstance(payload, list) else [payload]
         if not all(isinstance(s, dict) for s in statement_list):
             raise XAPIError(400, "statements must be JSON objects")
-        for s in statement_list:
-            _validate(s)
+        _validate_all(statement_list, isinstance(payload, list))
         parts = attachment_service.check_and_collect(statement_list, all_parts[1:])
         return payload, parts
     if mimetype not in ("application/json", "") and not xreq.alternate:
@@ -381,16 +382,22 @@ def _read_statements_body(xreq: XRequest):
     statement_list = payload if isinstance(payload, list) else [payload]
     if not all(isinstance(s, dict) for s in statement_list):
         raise XAPIError(400, "statements must be JSON objects")
-    for s in statement_list:
-        _validate(s)
+    _validate_all(statement_list, isinstance(payload, list))
     attachment_service.require_parts_for(statement_list)
     return payload, parts
 
 
-def _validate(statement: dict) -> None:
+def _validate_all(statement_list: list[dict], batch: bool) -> None:
     from .validation import validate_statement
 
-    validate_statement(statement)
+    for index, statement in enumerate(statement_list):
+        try:
+            validate_statement(statement)
+        except XAPIValidationError as error:
+            if not batch:
+                raise
+            raise XAPIValidationError(error.message, f"[{index}].{error.path}" if error.path else f"[{index}]") \
+                from None
 
 
 def _check_launch_write(principal: Principal, statement_list: list[dict]) -> None:

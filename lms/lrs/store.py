@@ -137,6 +137,26 @@ def _comparable(statement: dict, keep_timestamp: bool) -> str:
     return canonical_json(copy)
 
 
+def normalise(statement: dict) -> dict:
+    """The stored form: context activities always as arrays (the spec's canonical form), ids lower-case."""
+    statement = dict(statement)
+    for holder in (statement, statement["object"] if statement["object"].get("objectType") == "SubStatement"
+                   else None):
+        if holder is None:
+            continue
+        context = holder.get("context")
+        if context and isinstance(context.get("contextActivities"), dict):
+            activities = context["contextActivities"]
+            if any(isinstance(v, dict) for v in activities.values()):
+                context = dict(context, contextActivities={k: [v] if isinstance(v, dict) else v
+                                                           for k, v in activities.items()})
+                if holder is statement:
+                    statement["context"] = context
+                else:
+                    statement["object"] = dict(holder, context=context)
+    return statement
+
+
 def same_statement(stored: dict, received: dict) -> bool:
     keep_timestamp = "timestamp" in received
     if keep_timestamp and "timestamp" in stored:
@@ -165,6 +185,7 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
     stored_text = format_stored(stored_at)
     ids: list[str] = []
     seen: dict[str, int] = {}
+    statements = list(statements)
     for index, statement in enumerate(statements):
         if validate:
             try:
@@ -174,6 +195,7 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
                     raise XAPIValidationError(error.message, f"[{index}].{error.path}" if error.path
                                               else f"[{index}]") from None
                 raise
+        statement = statements[index] = normalise(statement)
         statement_id = statement.get("id")
         if statement_id is None:
             statement_id = str(uuid_module.uuid4())

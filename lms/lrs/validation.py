@@ -260,7 +260,7 @@ def check_definition(value, path: str) -> None:
         check_extensions(value["extensions"], f"{path}.extensions")
     interaction = value.get("interactionType")
     if "interactionType" in value:
-        if interaction not in INTERACTION_TYPES:
+        if not isinstance(interaction, str) or interaction not in INTERACTION_TYPES:
             fail(f"{path}.interactionType", "must be one of " + ", ".join(sorted(INTERACTION_TYPES)))
     if "correctResponsesPattern" in value:
         if interaction is None:
