@@ -65,27 +65,30 @@ def test_attempt_limit():
     assert s.request_valid("previous") is False and s.request_valid("choice", "a") is False
 
 
-def test_exit_action_rule_and_post_condition_exit_parent():
-    mod = cluster("m", leaf("a") + leaf("b"), seq=FLOW + post_rule("always", "exitParent"))
-    s = session(manifest(mod + leaf("c"), org_seq=FLOW))
-    s.start()
-    # exit action on the cluster once a is completed: leaves the cluster, continue goes on to c
+def test_exit_action_rule_on_a_cluster():
     exit_rule = ('<imsss:sequencingRules><imsss:exitConditionRule><imsss:ruleConditions>'
                  '<imsss:ruleCondition condition="completed"/></imsss:ruleConditions>'
                  '<imsss:ruleAction action="exit"/></imsss:exitConditionRule></imsss:sequencingRules>')
-    mod2 = cluster("m", leaf("a", seq='<imsss:rollupRules/>') + leaf("b"),
-                   seq=FLOW + exit_rule.replace("</imsss:sequencingRules>", "") .replace("<imsss:sequencingRules>", ""))
-    xml = manifest(mod2.replace(FLOW + "<imsss:exitConditionRule>",
-                                FLOW + "<imsss:sequencingRules><imsss:exitConditionRule>").replace(
-        "</imsss:exitConditionRule>", "</imsss:exitConditionRule></imsss:sequencingRules>") + leaf("c"), org_seq=FLOW)
-    s = session(xml)
+    m = cluster("m", leaf("a") + leaf("b") + leaf("b2"), seq=FLOW + exit_rule
+                + '<imsss:rollupRules><imsss:rollupRule childActivitySet="any"><imsss:rollupConditions>'
+                  '<imsss:rollupCondition condition="completed"/></imsss:rollupConditions>'
+                  '<imsss:rollupAction action="completed"/></imsss:rollupRule></imsss:rollupRules>')
+    s = session(manifest(m + leaf("c"), org_seq=FLOW))
     s.start()
+    r = finish(s, completion_status="incomplete")
+    assert r.delivered == "b"  # m is not completed yet
     r = finish(s, completion_status="completed")
-    # m rolls up to completed only when all children are: a alone is not enough
-    assert r.delivered == "b"
-    r = finish(s, completion_status="completed")
+    # m completes (any child completed): its exit rule ends m, continue goes on after m
     assert r.delivered == "c"
+    assert s.state.act("b2").activity_attempt_count == 0
     assert not s.state.act("m").is_active
+
+
+def test_post_condition_exit_parent():
+    m = cluster("m", leaf("a", seq=post_rule("always", "exitParent")) + leaf("b"), seq=FLOW)
+    s = session(manifest(m + leaf("c"), org_seq=FLOW))
+    s.start()
+    assert finish(s).delivered == "c"  # a leaves m; continue from m goes to c
 
 
 def test_post_condition_retry_remediation_loop():
