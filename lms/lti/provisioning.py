@@ -14,10 +14,9 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import SiteRole, User
 from lms.core.db import db, utcnow
-from lms.courses.models import Activity, Course, CourseRole, Enrolment, EnrolmentMethod, EnrolmentStatus
+from lms.courses.models import Activity, Course, CourseRole, Enrolment, EnrolmentMethod
 
 from .models import LtiContext, LtiGradeTarget, LtiResourceLink, LtiUserLink
-from .roles import RANK
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -65,28 +64,10 @@ def link_user(issuer: str, sub: str, *, name: str | None = None, email: str | No
 
 
 def enrol(course: Course, user: User, role: str) -> Enrolment:
-    """The one place LTI creates enrolments: through the courses area when its service exists."""
-    try:
-        from lms.courses.services import enrol_user  # type: ignore[attr-defined]
-    except ImportError:
-        enrol_user = None
-    existing = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                         Enrolment.user_id == user.id))
-    if existing is not None:
-        # The platform is the authority on roles in its context: follow promotions, never demote a manual one.
-        if existing.method == EnrolmentMethod.lti or RANK[role] > RANK[existing.role.value]:
-            existing.role = CourseRole(role)
-        if existing.method == EnrolmentMethod.lti and existing.status != EnrolmentStatus.active:
-            existing.status = EnrolmentStatus.active
-        db.session.flush()
-        return existing
-    if enrol_user is not None:
-        return enrol_user(course, user, CourseRole(role), EnrolmentMethod.lti)
-    enrolment = Enrolment(course_id=course.id, user_id=user.id, role=CourseRole(role), method=EnrolmentMethod.lti,
-                          status=EnrolmentStatus.active)
-    db.session.add(enrolment)
-    db.session.flush()
-    return enrolment
+    """The one place LTI creates enrolments: the courses area's service (roles raised, never lowered)."""
+    from lms.courses.services import enrol_user
+
+    return enrol_user(course, user, CourseRole(role), EnrolmentMethod.lti)
 
 
 # -- what the launch points at ---------------------------------------------------------------------------

@@ -190,6 +190,7 @@ class PlatformEmulator:
             LTI + "target_link_uri": self.tool_redirect_uris[0],
             LTI + "roles": roles,
             LTI + "context": {"id": ctx, "title": f"Platform course {ctx}"},
+            LTI + "launch_presentation": {"document_target": "iframe", "locale": "fr"},
             DL + "deep_linking_settings": {
                 "deep_link_return_url": self.url + "/deep_link_return",
                 "accept_types": ["ltiResourceLink"],
@@ -587,8 +588,8 @@ FORM_RE = re.compile(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', re.S)
 INPUT_RE = re.compile(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', re.S)
 
 
-def parse_form(page: str) -> tuple[str, dict]:
-    match = FORM_RE.search(page)
+def parse_form(page: str, form_id: str | None = None) -> tuple[str, dict]:
+    match = next((m for m in FORM_RE.finditer(page) if form_id is None or f'id="{form_id}"' in m.group(0)), None)
     assert match, f"no form in page: {page[:500]}"
     action = html.unescape(match.group(1))
     fields = {html.unescape(n): html.unescape(v) for n, v in INPUT_RE.findall(match.group(2))}
