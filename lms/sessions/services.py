@@ -10,7 +10,7 @@ import secrets
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select
 
 from lms.accounts.models import SiteRole, User
@@ -334,7 +334,11 @@ def _transition(registration: Registration, new: RegistrationState, actor: User 
 # -- mail ------------------------------------------------------------------------------------------------
 
 def _absolute(endpoint: str, **values) -> str:
-    path = url_for(endpoint, _external=False, **values)
+    """A link for a mail: works in a request and in the worker or a CLI command (no request)."""
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["SITE_URL"].rstrip("/") + path
 
 

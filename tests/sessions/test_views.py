@@ -1,0 +1,122 @@
+"""Organiser, manager and learner pages: creating events and sessions, approvals, reports and exports."""
+from io import BytesIO
+
+from sqlalchemy import select
+
+from lms.core.db import db
+from lms.sessions import services
+from lms.sessions.models import AttendanceStatus as A, RegistrationState as S, TrainingEvent
+from tests.factories import make_administration, make_user
+from tests.sessions.factories import make_event, make_session
+
+
+def test_an_instructor_creates_an_event_and_a_weekly_series(app, client, auth):
+    organiser = make_user(role="instructor")
+    db.session.commit()
+    auth.login(organiser)
+    response = client.post("/training/events/new", data={
+        "title_ar": "التواصل المؤسساتي", "title_fr": "Communication institutionnelle", "language": "fr",
+        "mode": "blended", "approval_mode": "manager", "withdrawal_cutoff_hours": "24",
+        "min_attendance_percent": "100", "status": "published", "topic": "communication"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    event = db.session.scalar(select(TrainingEvent))
+    assert event.organiser_id == organiser.id and event.title["fr"] == "Communication institutionnelle"
+    response = client.post(f"/training/events/{event.id}/sessions", data={
+        "s-starts_at": "2031-03-03T09:00", "s-ends_at": "2031-03-03T12:30", "s-capacity": "15",
+        "s-repeat": "weekly", "s-occurrences": "3", "s-venue": "ENSA", "s-trainer_id": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    sessions = db.session.get(TrainingEvent, event.id).sessions
+    assert len(sessions) == 3
+    assert [services.utc_to_local(s.starts_at).strftime("%Y-%m-%d %H:%M") for s in sessions] == [
+        "2031-03-03 09:00", "2031-03-10 09:00", "2031-03-17 09:00"]
+    assert client.get(f"/training/events/{event.id}/manage").status_code == 200
+
+
+def test_a_learner_cannot_create_events(app, client, auth):
+    learner = make_user()
+    db.session.commit()
+    auth.login(learner)
+    assert client.get("/training/events/new").status_code == 403
+
+
+def test_register_then_manager_approves_through_the_pages(app, client, auth):
+    administration = make_administration()
+    manager = make_user(role="manager", administration=administration)
+    learner = make_user(administration=administration)
+    session = make_session(make_event(approval="manager"))
+    db.session.commit()
+    auth.login(learner)
+    assert client.post(f"/training/sessions/{session.id}/register").status_code == 302
+    auth.logout()
+    auth.login(manager)
+    page = client.get("/training/approvals").get_data(as_text=True)
+    assert learner.display_name in page
+    registration = services.find_registration(session, learner)
+    assert client.post(f"/training/registrations/{registration.id}/decide",
+                       data={"decision": "approve"}).status_code == 302
+    db.session.expire_all()
+    assert services.find_registration(session, learner).state == S.confirmed
+
+
+def test_reports_and_exports(app, client, auth):
+    from openpyxl import load_workbook
+
+    central = make_administration(level="central")
+    local = make_administration(level="local")
+    manager = make_user(role="manager", administration=central)
+    woman = make_user(administration=central, gender="female")
+    man = make_user(administration=local, gender="male")
+    event = make_event()
+    session = make_session(event, hours=4)
+    for person in (woman, man):
+        services.register(session.id, person)
+    services.record_attendance(session, {woman.id: A.present, man.id: A.absent}, None)
+    services.submit_survey(event, woman, {"overall": "5"})
+    db.session.commit()
+    auth.login(manager)
+    assert client.get("/training/reports").status_code == 200
+    from lms.sessions import reports
+
+    totals = reports.summary(reports.report_events())["totals"]
+    assert (totals["people"], totals["women"], totals["men"], totals["central"], totals["local"]) == (2, 1, 1, 1, 1)
+    assert totals["attendance_rate"] == 50.0 and totals["satisfaction_rate"] == 100.0
+    assert totals["hours"] == 4.0 and totals["hours_per_person"] == 2.0
+    csv = client.get("/training/reports/participants.csv")
+    assert csv.status_code == 200 and woman.username in csv.get_data(as_text=True)
+    xlsx = client.get("/training/reports/participants.xlsx")
+    workbook = load_workbook(BytesIO(xlsx.data))
+    assert workbook.worksheets[0].max_row == 3
+    assert client.get(f"/training/events/{event.id}/results").status_code == 200
+
+
+def test_reports_are_closed_to_learners(app, client, auth):
+    learner = make_user()
+    db.session.commit()
+    auth.login(learner)
+    assert client.get("/training/reports").status_code == 403
+    assert client.get("/training/reports/participants.csv").status_code == 403
+
+
+def test_my_trainings_page(app, client, auth):
+    learner = make_user()
+    session = make_session(make_event())
+    services.register(session.id, learner)
+    db.session.commit()
+    auth.login(learner)
+    html = client.get("/training/my").get_data(as_text=True)
+    assert "/training/feed/" in html and f"/training/events/{session.event_id}" in html
+
+
+def test_demo_data_has_an_upcoming_event_with_two_sessions(app):
+    from lms.accounts.demo import load_demo as load_accounts
+    from lms.sessions.demo import load_demo
+
+    load_accounts()
+    load_demo()
+    load_demo()  # idempotent
+    events = db.session.scalars(select(TrainingEvent)).all()
+    assert len(events) == 2
+    assert all(len(e.sessions) == 2 for e in events)
+    assert {e.language for e in events} == {"ar", "fr"}
+    assert len(services.calendar_sessions(services.utcnow())) == 4
