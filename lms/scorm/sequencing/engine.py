@@ -15,7 +15,9 @@ from .tracking import ActivityState, ObjectiveState, TrackingState, empty_global
 
 UNKNOWN = None
 STRICT_READS = True
-EMPTY_ALL = True  # third value of the rule evaluation logic
+EMPTY_ALL = True
+CLEAR_LOCAL_OBJECTIVES = True
+WRITE_UNKNOWN_MEASURE = True
 
 
 class SequencingError(Exception):
@@ -174,6 +176,10 @@ class Sequencer:
         o.measure_status = value is not None
         o.normalized_measure = float(value) if value is not None else 0.0
         if value is None:
+            if WRITE_UNKNOWN_MEASURE:
+                for m in od.map_info:
+                    if m.write_normalized_measure:
+                        self.glob(m.target_objective_id)["measure"] = None
             return
         for m in od.map_info:
             if m.write_normalized_measure:
@@ -623,7 +629,7 @@ class Sequencer:
         if a.is_root:
             # objectivesGlobalToSystem / sharedDataGlobalToSystem = false: the shared stores
             # live only as long as the attempt on the activity tree
-            if not self.tree.objectives_global_to_system:
+            if not self.tree.objectives_global_to_system and CLEAR_LOCAL_OBJECTIVES:
                 self.state.local_global_objectives.clear()
             if not self.tree.shared_data_global_to_system:
                 self.state.local_shared_data.clear()
@@ -838,6 +844,10 @@ class Sequencer:
             root = self.tree.root
             self.terminate_descendent_attempts(root)
             self.end_attempt(root)
+            # the attempt on the whole tree is over: nothing is left to resume
+            for x in self.tree:
+                self.st(x).is_suspended = False
+            self.suspended = None
             self.current = root
             return "retry" if seq_req == "retry" else "exit"
         if req == "suspendAll":
