@@ -306,7 +306,7 @@ class Player:
         s = self.session
         aid = self.delivered
         key = (self.package, aid)
-        dm = RuntimeDataModel(s, aid, self.learner.sco_data.get(key), learner_id="learner-1", learner_name="Learner, One")
+        dm = RuntimeDataModel(s, aid, self.learner.sco_data.get(key), learner_id="m", learner_name="Learner, One")
         self.say(f"launch {aid} ({act['key']})")
         for k, cmd in enumerate(act["commands"]):
             self.run_command(dm, cmd, act, k)
@@ -384,6 +384,8 @@ class Player:
         code = dm.GetLastError()
         if op == "GET" and ("request_valid" in element):
             ok = got == exp
+        elif op == "GET" and element.endswith("._children"):
+            ok = set(got.split(",")) == set(exp.split(","))
         elif op == "GET" and expected == "" and not ("&" in param and param.endswith("~id")):
             ok = True if err != "0" else True
         else:
@@ -577,7 +579,8 @@ class RuntimeDataModel:
         self.nav_result = None
         init = session.sco_init(activity_id)
         attempt = init["attempt_count"]
-        resume = bool(persisted) and persisted.get("attempt") == attempt and persisted.get("exit") == "suspend"
+        resume = bool(persisted) and persisted.get("attempt") == attempt and (
+            persisted.get("exit") == "suspend" or persisted.get("nav") == "suspendAll")
         if resume:
             self.d = dict(persisted["data"])
             self.objectives = [dict(o) for o in persisted["objectives"]]
@@ -621,7 +624,8 @@ class RuntimeDataModel:
     def persisted(self) -> dict:
         d = dict(self.d)
         d["total_time"] = d.get("total_time", 0.0) + (parse_duration(self.d.get("session_time") or "") or 0.0)
-        return {"attempt": self.attempt, "exit": self.d.get("exit"), "data": d, "objectives": self.objectives,
+        return {"attempt": self.attempt, "exit": self.d.get("exit"), "nav": self.nav_request, "data": d,
+                "objectives": self.objectives,
                 "interactions": self.interactions, "comments": self.comments}
 
     def data_index(self, target_id: str) -> int:
