@@ -39,7 +39,6 @@ SECTIONS=(
   "HEAD Request Implementation Requirements (Communication 1.1)"
   "Headers Requirements (Communication 1.2)"
   "Alternate Request Syntax Requirements (Communication 1.3)"
-  "The LRS MUST support the Alternate Request Syntax (Communication 1.3.s3.b15, XAPI-00336)"
   "Encoding Requirements (Communication 1.4)"
   "Content Type Requirements (Communication 1.5)"
   "Statement Resource Requirements (Communication 2.1)"

@@ -71,8 +71,10 @@ def check_preconditions(existing: Document | None, if_match: str | None, if_none
         tags = {t.strip().strip('"') for t in if_none_match.split(",")}
         if existing is not None and ("*" in tags or existing.etag in tags):
             raise DocumentError(412, "If-None-Match: the document already exists")
-    if require and existing is not None and if_match is None and if_none_match is None:
-        raise DocumentError(409, "the document exists: send If-Match with its ETag (or If-None-Match: *)")
+    if require and if_match is None and if_none_match is None:
+        if existing is not None:
+            raise DocumentError(409, "the document exists: send If-Match with its ETag (or If-None-Match: *)")
+        raise DocumentError(400, "PUT on a profile needs If-Match or If-None-Match (If-None-Match: * to create)")
 
 
 def is_json_type(content_type: str | None) -> bool:

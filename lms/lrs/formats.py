@@ -15,7 +15,7 @@ def _agent_ids(agent):
 
 
 def _activity_ids(activity: dict) -> dict:
-    return {"objectType": "Activity", "id": activity["id"]}
+    return {"id": activity["id"]}
 
 
 def _context_ids(context: dict) -> dict:

@@ -1,5 +1,5 @@
-"""LRS storage: statements (full JSON plus indexed columns for the query parameters), the agent and
-activity index used by ``agent``/``activity``/``related_*`` filters, documents (State, Activity Profile,
+"""LRS storage: statements (full JSON plus a few columns), the filter index (hashed keys for the
+``agent``/``verb``/``activity``/``registration``/``related_*`` parameters), documents (State, Activity Profile,
 Agent Profile), attachments, canonical activity definitions and LRS credentials.
 
 Statements are ordered by ``pk`` (assigned at insertion, in ``stored`` order); the ``more`` cursor pins
@@ -21,10 +21,8 @@ BigPK = BigInteger().with_variant(Integer(), "sqlite")
 class Statement(Model):
     __tablename__ = "lrs_statement"
     __table_args__ = (
-        Index("ix_lrs_statement_verb_pk", "verb_iri", "pk"),
-        Index("ix_lrs_statement_registration_pk", "registration", "pk"),
         Index("ix_lrs_statement_stored", "stored"),
-        Index("ix_lrs_statement_voids", "voids_id"),
+        Index("ix_lrs_statement_ref", "ref_id"),
     )
 
     pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
@@ -36,36 +34,26 @@ class Statement(Model):
     object_iri: Mapped[str | None] = mapped_column(String(2048))  # activity id, agent IFI or referenced id
     registration: Mapped[str | None] = mapped_column(String(36))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
-    voids_id: Mapped[str | None] = mapped_column(String(36))   # set when the verb is "voided"
+    ref_id: Mapped[str | None] = mapped_column(String(36))   # the statement a StatementRef object targets
     credential_id: Mapped[int | None] = mapped_column(Integer)  # who sent it (None: the LMS itself)
     data: Mapped[dict] = mapped_column(JSONType)  # the statement as stored (id, stored, authority, version)
     has_attachments: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class StatementAgent(Model):
-    """One row per agent IFI a statement mentions. ``direct``: actor or object (the ``agent`` filter);
-    the others (authority, instructor, team, sub-statement) match ``related_agents`` only."""
+class StatementKey(Model):
+    """The filter index: one row per value a statement matches, as a 64-bit hash of ``kind|value``.
 
-    __tablename__ = "lrs_statement_agent"
-    __table_args__ = (Index("ix_lrs_statement_agent_ifi", "ifi", "direct", "statement_pk"),)
+    Kinds: ``v`` verb, ``r`` registration, ``a`` agent as actor/object, ``A`` any agent (related_agents),
+    ``o`` activity as object, ``O`` any activity (related_activities). A statement whose object is a
+    StatementRef also carries every key of the statement it targets (the spec's filter rule for
+    StatementRefs), so each query parameter is one indexed join whatever the combination."""
 
-    id: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
-    statement_pk: Mapped[int] = mapped_column(ForeignKey("lrs_statement.pk", ondelete="CASCADE"), index=True)
-    ifi: Mapped[str] = mapped_column(String(2048))
-    direct: Mapped[bool] = mapped_column(Boolean)
-
-
-class StatementActivity(Model):
-    """One row per activity a statement mentions. ``direct``: the object (the ``activity`` filter); context
-    activities and sub-statement activities match ``related_activities`` only."""
-
-    __tablename__ = "lrs_statement_activity"
-    __table_args__ = (Index("ix_lrs_statement_activity_iri", "iri", "direct", "statement_pk"),)
+    __tablename__ = "lrs_statement_key"
+    __table_args__ = (Index("ix_lrs_statement_key_lookup", "key_hash", "statement_pk"),)
 
     id: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
     statement_pk: Mapped[int] = mapped_column(ForeignKey("lrs_statement.pk", ondelete="CASCADE"), index=True)
-    iri: Mapped[str] = mapped_column(String(2048))
-    direct: Mapped[bool] = mapped_column(Boolean)
+    key_hash: Mapped[int] = mapped_column(BigInteger)
 
 
 class Attachment(Model):

@@ -5,6 +5,7 @@ row is written and is inserted with one multi-row INSERT per table, so it is all
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid as uuid_module
 from datetime import datetime, timezone
@@ -15,7 +16,7 @@ from sqlalchemy import and_, func, select, update
 
 from lms.core.db import db
 
-from .models import ActivityDefinition, Statement, StatementActivity, StatementAgent
+from .models import ActivityDefinition, Statement, StatementKey
 from .validation import VOIDED, XAPIValidationError, parse_timestamp, validate_statement
 
 DEFAULT_VERSION = "1.0.0"
@@ -127,6 +128,29 @@ def index_entries(statement: dict) -> tuple[dict, dict]:
     return agents, activities
 
 
+def key_hash(kind: str, value: str) -> int:
+    """The 64-bit (signed) hash of one filter key, as stored in ``lrs_statement_key``."""
+    return int.from_bytes(hashlib.blake2b(f"{kind}|{value}".encode("utf-8"), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def statement_keys(statement: dict) -> set[int]:
+    agents, activities = index_entries(statement)
+    keys = {key_hash("v", statement["verb"]["id"])}
+    registration = (statement.get("context") or {}).get("registration")
+    if registration:
+        keys.add(key_hash("r", registration.lower()))
+    for ifi, direct in agents.items():
+        keys.add(key_hash("A", ifi))
+        if direct:
+            keys.add(key_hash("a", ifi))
+    for iri, direct in activities.items():
+        keys.add(key_hash("O", iri))
+        if direct:
+            keys.add(key_hash("o", iri))
+    return keys
+
+
 # --- comparison ----------------------------------------------------------------------------------------------
 
 _IGNORED = ("id", "stored", "authority", "version")
@@ -213,31 +237,40 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
             for row in db.session.execute(select(Statement.statement_id, Statement.data)
                                           .where(Statement.statement_id.in_(chunk))):
                 existing[row.statement_id] = row.data
-    # Voiding targets: they must not be voiding statements themselves.
-    voids = {}
+    # StatementRef targets (voiding or not); a voiding statement cannot itself be voided.
+    refs: dict[str, str] = {}
+    voids: dict[str, str] = {}
     for sid, statement in zip(ids, statements):
-        if statement["verb"]["id"] == VOIDED:
-            target = statement["object"]["id"].lower()
-            voids[sid] = target
-    if voids:
-        targets = set(voids.values())
-        for target in targets:
-            if target in seen and statements[seen[target]]["verb"]["id"] == VOIDED:
-                raise StatementRejected("object: a voiding statement cannot be voided")
-        rows = db.session.execute(select(Statement.statement_id, Statement.voids_id)
-                                  .where(Statement.statement_id.in_(list(targets))))
-        for row in rows:
-            if row.voids_id is not None:
-                raise StatementRejected("object: a voiding statement cannot be voided")
+        if sid in existing:
+            continue
+        obj = statement["object"]
+        if obj.get("objectType") == "StatementRef":
+            refs[sid] = obj["id"].lower()
+            if statement["verb"]["id"] == VOIDED:
+                voids[sid] = refs[sid]
+    outside_targets = {t for t in refs.values() if t not in seen}
+    target_pk: dict[str, int] = {}
+    if outside_targets:
+        for chunk in _chunks(list(outside_targets), 500):
+            for row in db.session.execute(select(Statement.pk, Statement.statement_id, Statement.verb_iri)
+                                          .where(Statement.statement_id.in_(chunk))):
+                target_pk[row.statement_id] = row.pk
+                if row.verb_iri == VOIDED and row.statement_id in voids.values():
+                    raise StatementRejected("object: a voiding statement cannot be voided")
+    for target in voids.values():
+        if target in seen and statements[seen[target]]["verb"]["id"] == VOIDED:
+            raise StatementRejected("object: a voiding statement cannot be voided")
 
     rows = []
-    index_rows = []
+    keys: dict[str, set[int]] = {}
     definitions: dict[str, dict] = {}
     new_ids = []
     for sid, statement in zip(ids, statements):
         if sid in existing:
             if not same_statement(existing[sid], statement):
                 raise StatementConflict(f"statement {sid} is already stored with different content")
+            continue
+        if sid in keys:
             continue
         data = dict(statement)
         data["id"] = sid
@@ -249,8 +282,6 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
         kind = obj.get("objectType", "Activity")
         if kind == "Activity":
             object_iri = obj["id"]
-            if "definition" in obj:
-                _merge_definition(definitions, obj["id"], obj["definition"])
         elif kind in ("Agent", "Group"):
             object_iri = agent_ifi(obj)
         elif kind == "StatementRef":
@@ -258,50 +289,100 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
         else:
             object_iri = None
         for activity in _all_activity_objects(data):
-            if "definition" in activity and activity is not obj:
+            if "definition" in activity:
                 _merge_definition(definitions, activity["id"], activity["definition"])
         registration = (data.get("context") or {}).get("registration")
         rows.append({
             "statement_id": sid, "stored": stored_at, "verb_iri": data["verb"]["id"],
             "actor_ifi": agent_ifi(data["actor"]), "object_type": kind, "object_iri": object_iri,
             "registration": registration.lower() if registration else None, "voided": False,
-            "voids_id": voids.get(sid), "credential_id": credential_id, "data": data,
+            "ref_id": refs.get(sid), "credential_id": credential_id, "data": data,
             "has_attachments": bool(data.get("attachments")),
         })
-        index_rows.append(index_entries(data))
+        keys[sid] = statement_keys(data)
         new_ids.append(sid)
     if not rows:
         return ids
 
-    # Statements already voided by a voiding statement stored earlier (targets may arrive after the void).
+    if refs:
+        _inherit_keys(refs, keys, target_pk)
+    # Statements voided by a voiding statement stored before them (a target may arrive after its void).
+    new_set = set(new_ids)
     already_voided = set()
     for chunk in _chunks(new_ids, 500):
-        already_voided.update(db.session.scalars(select(Statement.voids_id).where(Statement.voids_id.in_(chunk))))
+        already_voided.update(db.session.scalars(select(Statement.ref_id).where(Statement.ref_id.in_(chunk),
+                                                                                 Statement.verb_iri == VOIDED)))
+    already_voided.update(t for t in voids.values() if t in new_set)
     for row in rows:
-        if row["statement_id"] in already_voided and row["voids_id"] is None:
+        if row["statement_id"] in already_voided and row["verb_iri"] != VOIDED:
             row["voided"] = True
-    in_batch_voided = {t for s, t in voids.items() if s in set(new_ids)}
 
     table = Statement.__table__
     result = db.session.execute(table.insert().returning(table.c.pk, sort_by_parameter_order=True), rows)
     pks = [r[0] for r in result]
-    agent_rows, activity_rows = [], []
-    for pk, (agents, activities) in zip(pks, index_rows):
-        for ifi, direct in agents.items():
-            agent_rows.append({"statement_pk": pk, "ifi": ifi, "direct": direct})
-        for iri, direct in activities.items():
-            activity_rows.append({"statement_pk": pk, "iri": iri, "direct": direct})
-    if agent_rows:
-        db.session.execute(StatementAgent.__table__.insert(), agent_rows)
-    if activity_rows:
-        db.session.execute(StatementActivity.__table__.insert(), activity_rows)
-    if in_batch_voided:
-        db.session.execute(update(Statement).where(Statement.statement_id.in_(list(in_batch_voided)),
-                                                   Statement.voids_id.is_(None)).values(voided=True))
+    key_rows = [{"statement_pk": pk, "key_hash": h} for pk, sid in zip(pks, new_ids) for h in keys[sid]]
+    db.session.execute(StatementKey.__table__.insert(), key_rows)
+    outside_voided = [t for t in voids.values() if t not in new_set]
+    if outside_voided:
+        db.session.execute(update(Statement).where(Statement.statement_id.in_(outside_voided),
+                                                   Statement.verb_iri != VOIDED).values(voided=True))
+    _propagate_to_referrers(dict(zip(new_ids, pks)), keys)
     if definitions:
         _save_definitions(definitions)
     _after_store(new_ids)
     return ids
+
+
+def _keys_of(pks: list[int]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {}
+    for chunk in _chunks(pks, 500):
+        for row in db.session.execute(select(StatementKey.statement_pk, StatementKey.key_hash)
+                                      .where(StatementKey.statement_pk.in_(chunk))):
+            found.setdefault(row.statement_pk, set()).add(row.key_hash)
+    return found
+
+
+def _inherit_keys(refs: dict[str, str], keys: dict[str, set[int]], target_pk: dict[str, int]) -> None:
+    """A statement targeting another (StatementRef) also matches every filter its target matches."""
+    stored_keys = _keys_of(list(target_pk.values())) if target_pk else {}
+    for sid, target in refs.items():
+        if sid in keys and target in target_pk:
+            keys[sid] |= stored_keys.get(target_pk[target], set())
+    for _depth in range(10):  # chains inside one batch
+        changed = False
+        for sid, target in refs.items():
+            if sid in keys and target in keys and not keys[target] <= keys[sid]:
+                keys[sid] |= keys[target]
+                changed = True
+        if not changed:
+            break
+
+
+def _propagate_to_referrers(new_pks: dict[str, int], keys: dict[str, set[int]]) -> None:
+    """Statements stored earlier that target one of the new statements inherit its keys (recursively)."""
+    frontier = {sid: keys[sid] for sid in new_pks}
+    for _depth in range(10):
+        referrers = []
+        for chunk in _chunks(list(frontier), 500):
+            referrers += db.session.execute(select(Statement.pk, Statement.statement_id, Statement.ref_id)
+                                            .where(Statement.ref_id.in_(chunk))).all()
+        referrers = [r for r in referrers if r.statement_id not in new_pks]
+        if not referrers:
+            return
+        current = _keys_of([r.pk for r in referrers])
+        next_frontier = {}
+        rows = []
+        for referrer in referrers:
+            have = current.get(referrer.pk, set())
+            missing = frontier[referrer.ref_id] - have
+            if missing:
+                rows += [{"statement_pk": referrer.pk, "key_hash": h} for h in missing]
+                next_frontier[referrer.statement_id] = have | missing
+        if rows:
+            db.session.execute(StatementKey.__table__.insert(), rows)
+        if not next_frontier:
+            return
+        frontier = next_frontier
 
 
 def _after_store(statement_ids: list[str]) -> None:
@@ -395,27 +476,22 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
                 credential_id: int | None = None):
     """A SELECT of (pk, data) for the xAPI query parameters, ordered by storage order."""
     ifi = _agent_param(agent)
+    wanted = []
+    if ifi is not None:
+        wanted.append(key_hash("A" if related_agents else "a", ifi))
+    if verb is not None:
+        wanted.append(key_hash("v", verb))
+    if activity is not None:
+        wanted.append(key_hash("O" if related_activities else "o", activity))
+    if registration is not None:
+        wanted.append(key_hash("r", registration.lower()))
     order_col = Statement.pk
     query = select(Statement.pk, Statement.data)
-    if ifi is not None:
-        agent_index = StatementAgent.__table__
-        condition = agent_index.c.ifi == ifi
-        if not related_agents:
-            condition = and_(condition, agent_index.c.direct.is_(True))
-        query = query.join(agent_index, and_(agent_index.c.statement_pk == Statement.pk, condition))
-        order_col = agent_index.c.statement_pk
-    if activity is not None:
-        activity_index = StatementActivity.__table__
-        condition = activity_index.c.iri == activity
-        if not related_activities:
-            condition = and_(condition, activity_index.c.direct.is_(True))
-        query = query.join(activity_index, and_(activity_index.c.statement_pk == Statement.pk, condition))
-        if ifi is None:
-            order_col = activity_index.c.statement_pk
-    if verb is not None:
-        query = query.where(Statement.verb_iri == verb)
-    if registration is not None:
-        query = query.where(Statement.registration == registration.lower())
+    for index, wanted_hash in enumerate(wanted):
+        alias = StatementKey.__table__.alias(f"k{index}")
+        query = query.join(alias, and_(alias.c.statement_pk == Statement.pk, alias.c.key_hash == wanted_hash))
+        if index == 0:
+            order_col = alias.c.statement_pk
     if since is not None:
         query = query.where(Statement.stored > _as_datetime(since))
     if until is not None:

@@ -56,7 +56,8 @@ def test_state_validation(x):
 
 def test_profile_etag_concurrency(x):
     params = {"activityId": ACTIVITY, "profileId": "p"}
-    assert x.put("activities/profile", {"v": 1}, params).status_code == 204
+    assert x.put("activities/profile", {"v": 1}, params).status_code == 400  # no precondition header
+    assert x.put("activities/profile", {"v": 1}, params, headers={"If-None-Match": "*"}).status_code == 204
     etag = x.get("activities/profile", params).headers["ETag"]
     assert x.put("activities/profile", {"v": 2}, params).status_code == 409  # blind overwrite
     assert x.put("activities/profile", {"v": 2}, params, headers={"If-Match": '"wrong"'}).status_code == 412
