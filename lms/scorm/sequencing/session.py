@@ -225,16 +225,19 @@ class SequencingSession:
             if (report.success_status is None and success == "unknown" and prim is not None
                     and self.scaled_passing_score(a) is None):
                 success = prim.success_status or "unknown"
-            if report.completion_status is not None or (prim is not None and prim.completion_status not in (None, "unknown")):
+            if report.completion_status is not None or (prim is not None and prim.completion_status is not None):
                 s.completion_reported = True
-            if report.success_status is not None or (prim is not None and prim.success_status not in (None, "unknown")):
+            if report.success_status is not None or (prim is not None and prim.success_status is not None):
                 s.success_reported = True
             seq.set_completion_amount(a, pm)
             if completion in ("completed", "incomplete", "not attempted"):
                 seq.set_completion(a, completion == "completed")
             else:
                 seq.set_completion(a, None)
-            seq.set_obj_status(a, primary, {"passed": True, "failed": False}.get(success))
+            explicit_unknown = report.success_status == "unknown" or (
+                report.success_status is None and prim is not None and prim.success_status == "unknown")
+            seq.set_obj_status(a, primary, {"passed": True, "failed": False}.get(success),
+                               write_unknown=explicit_unknown and UNKNOWN_CLEARS_GLOBAL)
             seq.set_obj_measure(a, primary, scaled)
             for part, cmi_v, obj_k in (("raw", report.score_raw, "score_raw"), ("min", report.score_min, "score_min"),
                                        ("max", report.score_max, "score_max")):
