@@ -27,9 +27,10 @@ def add_platform(issuer, client_id, deployment_ids, auth_url, token_url, jwks_ur
                                      name=name, auth_audience=audience)
     except DomainError as error:
         raise click.ClickException(error.message)
-    db.session.commit()
-    click.echo(f"platform {platform.id}: {platform.issuer} client {platform.client_id} "
+    summary = (f"platform {platform.id}: {platform.issuer} client {platform.client_id} "
                f"deployments {', '.join(d.deployment_id for d in platform.deployments) or '-'}")
+    db.session.commit()
+    click.echo(summary)
 
 
 @lti.command("add-consumer")
@@ -42,8 +43,9 @@ def add_consumer(key, secret, name):
     from .registration import add_consumer as add
 
     consumer = add(key, secret, name=name)
+    summary = f"consumer {consumer.id}: {consumer.key}"
     db.session.commit()
-    click.echo(f"consumer {consumer.id}: {consumer.key}")
+    click.echo(summary)
 
 
 @lti.command("urls")
@@ -62,9 +64,9 @@ def rotate_key():
     """Start signing with a new key; the old one stays in the JWKS for the grace period."""
     from .keys import rotate
 
-    key = rotate()
+    kid = rotate().kid
     db.session.commit()
-    click.echo(f"new key {key.kid}")
+    click.echo(f"new key {kid}")
 
 
 @lti.command("prune")
