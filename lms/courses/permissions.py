@@ -33,7 +33,10 @@ def _view_course(user, course: Course) -> bool:
     """Visible courses are public in the catalogue; hidden ones only for their staff."""
     if course.visible:
         return True
-    return user is not None and course_role(user, course) in (CourseRole.instructor, CourseRole.tutor)
+    if user is None:
+        return False
+    return course_role(user, course) in (CourseRole.instructor, CourseRole.tutor) or (
+        course.created_by_id is not None and course.created_by_id == user.id)
 
 
 @permission_rule("course.edit")

@@ -195,8 +195,9 @@ def create_course(*, shortname: str, title: dict, created_by: User | None = None
     if db.session.scalar(select(Course.id).where(Course.shortname == shortname)) is not None:
         raise DomainError(_("This short name is already used by another course."), code="shortname_taken",
                           status=409, field="shortname")
+    fields["settings"] = dict(fields.get("settings") or {})
     course = Course(shortname=shortname, title=title, created_by_id=getattr(created_by, "id", None),
-                    settings={}, languages=fields.pop("languages", None) or [], **fields)
+                    languages=list(fields.pop("languages", None) or []), **fields)
     db.session.add(course)
     db.session.flush()
     db.session.add(Section(course_id=course.id, position=0, title={}))
