@@ -118,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             except ImportError as exc:
                 print(f"application not available ({exc}); validating only", file=sys.stderr)
                 use_db = False
-        failures = run_with_db(packages, args.verbose, work) if use_db else run_without_db(packages, args.verbose)
+        if use_db:
+            failures = run_with_db(packages, args.verbose, work)
+        else:
+            failures = run_without_db(packages, args.verbose)
     for name, why in failures:
         print(f"FAIL {name}: {why}")
     elapsed = time.perf_counter() - started

@@ -15,7 +15,8 @@ from lms.core.db import db
 
 from .kinds import detect_kind, register_package_kind
 from .manifest import ERROR, Issue
-from .package import MANIFEST_NAME, DirSource, PackageSource, Report, UnsafePackage, open_source, validate_source
+from .package import (MANIFEST_NAME, DirSource, PackageSource, Report, UnsafePackage, open_source,
+                      validate_source)
 
 
 # --- the SCORM kind ---------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ class ScormFields(FlaskForm):
     """The fields the ``scorm`` activity type adds to the course's activity form."""
 
     package = FileField(_l("SCORM package (.zip)"), validators=[ZIP_ONLY],
-                        description=_l("SCORM 1.2 or 2004 zip exported by your authoring tool. Uploading a new "
-                                       "file adds a version; earlier versions are kept."))
+                        description=_l("SCORM 1.2 or 2004 zip exported by your authoring tool. Uploading a "
+                                       "new file adds a version; earlier versions are kept."))
     keep_version_for_attempts = BooleanField(
         _l("Attempts in progress stay on the version they started with"), default=True,
         description=_l("Otherwise, learners continue on the newest version."))

@@ -7,8 +7,8 @@ SCORM registers itself here; other areas (cmi5, TinCan) add their kind without e
     register_package_kind("cmi5", detect=lambda source: source.exists("cmi5.xml"),
                           validate=validate_cmi5, import_=import_cmi5, priority=10)
 
-``detect(source) -> bool`` and ``validate(source) -> Report`` receive a :class:`lms.scorm.package.PackageSource`
-that has already passed the archive safety checks (paths, links, sizes). ``import_(course, path, *, title,
+``detect(source) -> bool`` and ``validate(source) -> Report`` receive a
+:class:`lms.scorm.package.PackageSource` that has already passed the archive safety checks (paths, links, sizes). ``import_(course, path, *, title,
 progress, user) -> Activity`` imports from the original path (zip or folder) and flushes; ``progress`` is a
 callable taking a number of bytes, or None. Kinds are tried by ascending ``priority``; the first whose
 ``detect`` answers True handles the package.

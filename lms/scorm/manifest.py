@@ -483,7 +483,8 @@ def parse_manifest(data: bytes, *, filename: str = "imsmanifest.xml",
         for res in manifest.resources.values():
             for dep in res.dependencies:
                 if dep not in manifest.resources:
-                    ctx.add(WARNING, "dependency_missing", res.element, resource=res.identifier, dependency=dep)
+                    ctx.add(WARNING, "dependency_missing", res.element, resource=res.identifier,
+                            dependency=dep)
 
     collection = _child(root, "sequencingCollection", {NS_IMSSS})
     if collection is not None:
@@ -672,9 +673,8 @@ def _parse_resource(el: etree._Element, parent_base: str, version: str, ctx: _Co
 
 
 def _parse_organization(el: etree._Element, manifest: Manifest, ctx: _Context) -> Organization:
-    org = Organization(identifier=_ident(el.get("identifier")) or "", title=_text(_child(el, "title",
-                                                                                          CP_NAMESPACES)) or "",
-                       line=el.sourceline, element=el)
+    title = _text(_child(el, "title", CP_NAMESPACES)) or ""
+    org = Organization(identifier=_ident(el.get("identifier")) or "", title=title, line=el.sourceline, element=el)
     org.objectives_global_to_system = _bool(_attr(el, "objectivesGlobalToSystem", {NS_ADLSEQ}), True)
     org.shared_data_global_to_system = _bool(_attr(el, "sharedDataGlobalToSystem", {NS_ADLCP_2004}), True)
     seq = _child(el, "sequencing", {NS_IMSSS})
@@ -833,7 +833,8 @@ def _resolve_sequencing(seq: etree._Element, manifest: Manifest) -> list[etree._
     if ref and manifest.element is not None:
         collection = _child(manifest.element, "sequencingCollection", {NS_IMSSS})
         if collection is not None:
-            found += [s for s in _children(collection, "sequencing", {NS_IMSSS}) if _ident(s.get("ID")) == ref]
+            found += [s for s in _children(collection, "sequencing", {NS_IMSSS})
+                      if _ident(s.get("ID")) == ref]
     return found
 
 
@@ -964,11 +965,13 @@ def _lom_title(el: etree._Element) -> dict[str, str] | None:
 
 
 def _check_files(manifest: Manifest, ctx: _Context) -> None:
-    launched = {item.identifierref for org in manifest.organizations for item in org.walk() if item.identifierref}
+    launched = {item.identifierref for org in manifest.organizations for item in org.walk()
+                if item.identifierref}
     for res in manifest.resources.values():
         if res.launch_path and not ctx.file_exists(res.launch_path):
             if res.identifier in launched:
-                ctx.add(ERROR, "launch_file_missing", res.element, path=res.launch_path, resource=res.identifier)
+                ctx.add(ERROR, "launch_file_missing", res.element, path=res.launch_path,
+                        resource=res.identifier)
             else:
                 ctx.add(WARNING, "file_missing", res.element, path=res.launch_path, resource=res.identifier)
         for path in res.files:

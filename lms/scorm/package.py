@@ -165,7 +165,8 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits) -> list[Issue]:
             continue
         seen[normal] = name
         if normal.lower() in seen_lower:
-            issues.append(Issue(WARNING, "case_collision", {"name": name, "other": seen_lower[normal.lower()]}))
+            issues.append(Issue(WARNING, "case_collision",
+                                {"name": name, "other": seen_lower[normal.lower()]}))
         seen_lower.setdefault(normal.lower(), name)
         total += info.file_size
         if info.file_size >= RATIO_MIN_BYTES:
@@ -272,8 +273,8 @@ class ZipSource(PackageSource):
                     if remaining < 0:
                         raise UnsafePackage([Issue(ERROR, "size_mismatch", {"name": info.filename})])
                     if written > self.limits.max_total_bytes:
-                        raise UnsafePackage([Issue(ERROR, "too_large", {"size": written,
-                                                                        "limit": self.limits.max_total_bytes})])
+                        raise UnsafePackage([Issue(ERROR, "too_large",
+                                                   {"size": written, "limit": self.limits.max_total_bytes})])
                     out.write(chunk)
                     if progress:
                         progress(len(chunk))

@@ -33,8 +33,8 @@ class PackageRejected(DomainError):
 
     def __init__(self, report: Report):
         first = report.errors[0].message(_) if report.errors else ""
-        super().__init__(_("The package cannot be imported: %(reason)s", reason=first), code="package_invalid",
-                         status=422)
+        super().__init__(_("The package cannot be imported: %(reason)s", reason=first),
+                         code="package_invalid", status=422)
         self.report = report
 
 
@@ -72,7 +72,8 @@ class _Spooled:
             else:
                 raise UnsafePackage([_issue("not_found", path=str(source_path))])
         else:
-            self.original_filename = getattr(path_or_file, "filename", None) or getattr(path_or_file, "name", None)
+            self.original_filename = (getattr(path_or_file, "filename", None)
+                                      or getattr(path_or_file, "name", None))
             stream = getattr(path_or_file, "stream", path_or_file)  # werkzeug FileStorage
             if hasattr(stream, "seek"):
                 try:
@@ -145,8 +146,8 @@ def import_package(course, path_or_file: str | os.PathLike | IO[bytes], title: s
                 storage.write_package(digest, lambda staging: source.extract_to(staging, progress))
                 file_count = len(source.names())
                 size_bytes = source.uncompressed_size
-            return _record_version(course, activity, manifest, tree, report, digest, manifest_xml, title=title,
-                                   organization=organization, user=user,
+            return _record_version(course, activity, manifest, tree, report, digest, manifest_xml,
+                                   title=title, organization=organization, user=user,
                                    file_count=file_count, size_bytes=size_bytes,
                                    original_filename=spooled.original_filename)
     except UnsafePackage as exc:
@@ -210,12 +211,14 @@ def _add_items(version: ScormPackageVersion, manifest: Manifest) -> None:
                 organization=org.identifier, identifier=item.identifier[:255],
                 parent_identifier=parent.identifier if parent else None, position=position, depth=depth,
                 title=(item.title or item.identifier)[:500], scorm_type=item.scorm_type,
-                resource_identifier=item.identifierref, launch_url=item.launch_url, launch_path=item.launch_path,
+                resource_identifier=item.identifierref, launch_url=item.launch_url,
+                launch_path=item.launch_path,
                 parameters=item.parameters, visible=item.is_visible, mastery_score=item.mastery_score,
                 scaled_passing_score=item.scaled_passing_score, max_time_allowed=item.max_time_allowed,
                 time_limit_action=item.time_limit_action, data_from_lms=item.data_from_lms,
                 prerequisites=item.prerequisites, completion_threshold=threshold,
-                hide_lms_ui=list(item.hide_lms_ui), shared_data=[dataclasses.asdict(m) for m in item.shared_data]))
+                hide_lms_ui=list(item.hide_lms_ui),
+                shared_data=[dataclasses.asdict(m) for m in item.shared_data]))
             position += 1
             for child in item.children:
                 add(child, item, depth + 1)
