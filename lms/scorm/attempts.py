@@ -524,7 +524,9 @@ def _sync_records(attempt: ScormAttempt, track: ScoTrack, runtime: ScoRuntime) -
 def _close_launch(attempt: ScormAttempt, track: ScoTrack, nav=None) -> None:
     """End of a SCO launch (Terminate, or a launch left open when the page closed): session_time goes
     into total_time, cmi.entry of the next launch is decided, the sequencing engine gets the results."""
-    if track.launch_state == "running":
+    abandoned = track.launch_state == "running"
+    session_seconds = track.session_seconds or 0.0
+    if abandoned:
         # The page closed without Terminate: keep the data and resume there next time.
         track.exit = track.exit or "suspend"
     track.total_seconds = (track.total_seconds or 0.0) + (track.session_seconds or 0.0)
@@ -556,6 +558,8 @@ def _close_launch(attempt: ScormAttempt, track: ScoTrack, nav=None) -> None:
                                      for o in track.objectives if o.identifier],
                          session_time=None, exit="suspend" if track.exit == "suspend" else (track.exit or ""))
     _save_navigator(attempt, nav)
+    if abandoned:
+        xapi.sco_terminated(attempt, track, session_seconds)
     launchable = attempt.version.launchable_items()
     if len(launchable) <= 1 or implied == "exitAll":
         # A single-SCO package ends with its SCO; suspending keeps the attempt open.
