@@ -1,0 +1,89 @@
+"""In Chromium, in Arabic: a learner registers, the manager approves, the trainer takes attendance, the learner
+gets the certificate. Every page is right-to-left and passes axe (WCAG 2.1 AA)."""
+import pytest
+from sqlalchemy import select
+
+from lms.core.db import db
+from lms.core.outbox import OutboxMessage
+from lms.sessions.models import EventCompletion, Registration, RegistrationState as S
+from tests.factories import make_administration, make_user
+from tests.sessions.factories import make_event, make_session
+
+pytestmark = pytest.mark.browser
+
+
+def _switch_user(page, browser_login, username):
+    page.context.clear_cookies()
+    browser_login(username)
+
+
+def test_register_approve_attend_certificate_in_arabic(app, page, live_server, browser_login, axe_check):
+    administration = make_administration()
+    make_user("manager.ar", role="manager", administration=administration, full_name="سعاد العلمي")
+    learner = make_user("learner.ar", administration=administration, full_name="فاطمة الزهراء بناني",
+                        gender="female")
+    trainer = make_user("trainer.ar", role="instructor", full_name="نادية الإدريسي")
+    event = make_event(approval="manager", organiser=trainer, topic="cybersecurity",
+                       title={"ar": "الأمن السيبراني في الإدارة", "fr": "Cybersécurité dans l'administration"},
+                       description={"ar": "تكوين حضوري حول حماية المعطيات."})
+    event.trainers = [trainer]
+    session = make_session(event, days=5, venue="ENSA", room="القاعة 3", trainer_id=trainer.id)
+    db.session.commit()
+
+    # The learner finds the training in the Arabic calendar and registers.
+    browser_login("learner.ar")
+    page.goto(f"{live_server.url}/training/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    axe_check(page)
+    page.get_by_role("link", name="الأمن السيبراني في الإدارة").first.click()
+    page.wait_for_load_state()
+    axe_check(page)
+    page.get_by_role("button", name="التسجيل").click()
+    page.wait_for_load_state()
+    assert "تم إرسال طلب تسجيلك للموافقة" in page.locator(".flashes").inner_text()
+    assert "في انتظار موافقة المسؤول" in page.locator(f"#session-{session.id}").inner_text()
+    axe_check(page)
+
+    # The manager approves.
+    _switch_user(page, browser_login, "manager.ar")
+    page.goto(f"{live_server.url}/training/approvals")
+    assert "فاطمة الزهراء بناني" in page.locator("main").inner_text()
+    axe_check(page)
+    page.get_by_role("button", name="موافقة").click()
+    page.wait_for_load_state()
+    assert "لا شيء للموافقة عليه" in page.locator("main").inner_text()
+    db.session.expire_all()
+    assert db.session.scalar(select(Registration.state)) == S.confirmed
+
+    # The trainer takes attendance (the page is built for a phone: try a small viewport).
+    _switch_user(page, browser_login, "trainer.ar")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/training/events/{event.id}")
+    page.get_by_role("link", name="تسجيل الحضور").first.click()
+    page.wait_for_load_state()
+    axe_check(page)
+    page.locator(f"label[for='st-{learner.id}-present']").click()
+    assert page.locator(f"#st-{learner.id}-present").is_checked()
+    page.get_by_role("button", name="حفظ الحضور").click()
+    page.wait_for_load_state()
+    assert "تم حفظ الحضور" in page.locator(".flashes").inner_text()
+    db.session.expire_all()
+    completion = db.session.scalar(select(EventCompletion).where(EventCompletion.user_id == learner.id))
+    assert completion is not None and completion.certificate_code
+
+    # The learner gets the certificate: by mail and on the event page, as a PDF.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _switch_user(page, browser_login, "learner.ar")
+    page.goto(f"{live_server.url}/training/events/{event.id}")
+    assert "لقد أتممت هذا التكوين" in page.locator("main").inner_text()
+    assert completion.certificate_code in page.locator("main").inner_text()
+    axe_check(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="تحميل شهادة الحضور الخاصة بي").click()
+    with open(download_info.value.path(), "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+    mails = [m.payload for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "email"))
+             if m.payload["to"] == learner.email]
+    assert any("إتمام التكوين" in m["subject"] for m in mails)
+    assert any("مؤكد" in m["subject"] for m in mails)
