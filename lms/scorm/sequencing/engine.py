@@ -1144,7 +1144,8 @@ class Sequencer:
                 raise SequencingError("SB.2.9-5")
             if self.is_forward_of(target, cur):
                 for a in p2:
-                    self.choice_activity_traversal(a, "forward")
+                    if a is not target:
+                        self.choice_activity_traversal(a, "forward")
                     if a is not target and not self.st(a).is_active and a is not ca and a.prevent_activation:
                         raise SequencingError("SB.2.9-6")
             else:

@@ -344,15 +344,7 @@ class SequencingSession:
 
     # ----------------------------------------------------- request validity
     def _simulate(self, request: str, target: Optional[str] = None) -> NavigationResult:
-        clone = SequencingSession.__new__(SequencingSession)
-        clone.tree = self.tree
-        clone.state = copy.deepcopy(self.state)
-        clone._global_objectives = copy.deepcopy(self._global_objectives)
-        clone._shared_data = self._shared_data
-        clone.rng = random.Random()
-        clone.rng.setstate(self.rng.getstate())
-        clone.seq = Sequencer(self.tree, clone.state, clone._global_objectives, clone.rng)
-        return clone.navigate(request, target)
+        return self._clone().navigate(request, target)
 
     def request_valid(self, request: str, target: Optional[str] = None) -> bool:
         """Would this navigation request succeed now?  (adl.nav.request_valid.*)"""
@@ -361,8 +353,52 @@ class SequencingSession:
         if req in ("choice", "jump"):
             if not target or self.tree.get(target) is None:
                 return False
+        if req in ("continue", "previous"):
+            return self._flow_valid(req)
         r = self._simulate(req, target)
         return r.valid and (r.delivered is not None or r.ended)
+
+    def _flow_valid(self, req: str) -> bool:
+        """Continue / Previous: the navigation request is valid and the flow leads somewhere.
+
+        As ADL's reference LMS does, the flow is followed over siblings and ancestors (skipped
+        activities are passed, disabled ones or a parent without flow stop it) but does not
+        descend into the next cluster: what its children's rules will say once the current
+        attempt has ended is not known yet.  Evaluated on a copy of the state.
+        """
+        clone = self._clone()
+        seq = clone.seq
+        try:
+            seq.navigation_request(req, None)
+        except SequencingError:
+            return False
+        cur = seq.current
+        if cur is None or cur.is_root:
+            return False
+        direction = "forward" if req == "continue" else "backward"
+        r = seq.flow_tree_traversal(cur, direction, False, None)
+        for _ in range(10000):
+            a = r.activity
+            if a is None:
+                return bool(r.end_session)
+            if a.parent is not None and not a.parent.control_mode.flow:
+                return False
+            if seq.rules_check(a, "pre", ("skip",)) is not None:
+                r = seq.flow_tree_traversal(a, direction, False, direction)
+                continue
+            return not seq.check_activity(a)
+        return False
+
+    def _clone(self) -> "SequencingSession":
+        clone = SequencingSession.__new__(SequencingSession)
+        clone.tree = self.tree
+        clone.state = copy.deepcopy(self.state)
+        clone._global_objectives = copy.deepcopy(self._global_objectives)
+        clone._shared_data = self._shared_data
+        clone.rng = random.Random()
+        clone.rng.setstate(self.rng.getstate())
+        clone.seq = Sequencer(self.tree, clone.state, clone._global_objectives, clone.rng)
+        return clone
 
     def request_valid_all(self) -> dict:
         """{'continue': bool, 'previous': bool, 'choice': {id: bool}, 'jump': {id: bool}}"""
