@@ -437,7 +437,9 @@ def check_statement_body(value: dict, path: str, sub: bool) -> None:
 
 def validate_statement(value) -> None:
     """Raise :class:`XAPIValidationError` unless ``value`` is a valid xAPI 1.0.3 statement."""
-    check_dict(value, "statement", STATEMENT_KEYS)
+    if not isinstance(value, dict):
+        fail("statement", "must be a JSON object")
+    check_dict(value, "", STATEMENT_KEYS)
     if "id" in value:
         check_uuid(value["id"], "id")
     if "version" in value:
