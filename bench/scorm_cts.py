@@ -344,7 +344,8 @@ class Player:
                 ok = req not in hidden and s.request_valid(req)
                 answers.append("Y" if (ok if state == "enabled" else not ok) else "N")
             elif key == "toc.enabled":
-                answers.append("Y" if any(r["enabled"] for r in rows.values()) else "N")
+                others = [r for r in s.toc() if r["enabled"] and not r["current"]]
+                answers.append("Y" if others else "N")
             elif key in ("toc.enabled.selectable", "toc.visible"):
                 if arg.startswith("the activity that corresponds to the root"):
                     row = rows.get(root_title)

@@ -735,6 +735,10 @@ class Sequencer:
                 raise SequencingError("NB.2.1-10")
             if cur is None:
                 return None, "choice"
+            if (target is not cur and not cur.is_ancestor_of(target) and cs.is_active
+                    and not cur.control_mode.choice_exit):
+                # choiceExit="false": while it is active, nothing outside the activity can be chosen
+                raise SequencingError("NB.2.1-8")
             if not (cur.parent is not None and target.parent is cur.parent):
                 ca = self.common_ancestor(cur, target)
                 path = []

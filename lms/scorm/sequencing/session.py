@@ -376,6 +376,12 @@ class SequencingSession:
         if cur is None or cur.is_root:
             return False
         direction = "forward" if req == "continue" else "backward"
+        if direction == "backward":
+            # Previous: the whole Flow Subprocess (SB.2.3), as the sequencer would run it
+            r = seq.flow(cur, "backward", False)
+            return r.deliverable
+        # Continue: the next activity in the flow (skipped ones passed over) must be reachable;
+        # the rules of the children of the next cluster are not looked at yet (ADL's behaviour)
         r = seq.flow_tree_traversal(cur, direction, False, None)
         for _ in range(10000):
             a = r.activity

@@ -142,3 +142,22 @@ def test_state_round_trips_through_json():
     a = s2.state.act("a")
     assert a.attempt_completion_status and a.objectives[""].satisfied_status
     assert a.objectives[""].normalized_measure == 0.5
+
+
+def test_choice_exit_false_on_the_current_leaf_blocks_its_siblings():
+    s = session(manifest(leaf("a", seq='<imsss:controlMode choiceExit="false"/>') + leaf("b"), org_seq=FLOW))
+    s.start()
+    assert s.navigate("{target=b}choice").exception == "NB.2.1-8"
+    assert [r["id"] for r in s.toc() if r["enabled"] and not r["current"]] == []
+    assert finish(s).delivered == "b"  # flow is still allowed
+
+
+def test_request_valid_continue_does_not_look_into_the_next_cluster():
+    # the next cluster has no flow: Continue is offered (its children are not evaluated yet)
+    body = leaf("a") + cluster("m", leaf("m1") + leaf("m2"))
+    s = session(manifest(body, org_seq=FLOW))
+    s.start()
+    assert s.request_valid("continue") is True
+    assert s.request_valid("previous") is False
+    r = finish(s)
+    assert not r.valid and r.exception == "SB.2.2-1"
