@@ -9,6 +9,7 @@ from lms.core.db import db
 from lms.core.errors import DomainError
 from lms.core.i18n import _, force_locale, localized
 from lms.core.mail import send_mail
+from lms.core.urls import external_url
 from lms.core.permissions import require
 from lms.core.views import safe_next
 
@@ -91,7 +92,7 @@ def reset_request():
         user = services.find_user(form.login.data)
         if user is not None and user.email:
             token = services.password_reset_token(user)
-            link = url_for("accounts.reset_password", token=token, _external=True)
+            link = external_url("accounts.reset_password", token=token)
             with force_locale(user.preferred_language):
                 send_mail(user, _("Reset your Tamkeen password"),
                           _("Hello %(name)s,\n\nTo choose a new password, open this link within %(hours)s hours:\n%(link)s\n\n"

@@ -40,6 +40,11 @@ def select_language() -> str:
         return forced
     from flask_login import current_user
 
+    # An explicit ?lang= in the URL (hreflang alternates, shared links) shows that version.
+    if has_request_context():
+        asked = request.args.get("lang")
+        if asked in supported:
+            return asked
     if current_user and getattr(current_user, "is_authenticated", False):
         preferred = getattr(current_user, "preferred_language", None)
         if preferred in supported:

@@ -1,6 +1,7 @@
 """Site-wide pages: home, language switcher, health check."""
 from __future__ import annotations
 
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
@@ -9,6 +10,7 @@ from sqlalchemy import text
 
 from .db import db
 from .i18n import _l
+from .urls import external_url
 
 bp = Blueprint("core", __name__)
 
@@ -26,18 +28,46 @@ PLATFORM_AREAS = [
 ]
 
 
+# Extension points for other areas, so core never imports them:
+#  - home sections: (order, template, context function) rendered below the platform cards;
+#  - banner providers: functions returning the banners (dicts) to show the current visitor on every page;
+#  - head providers: functions returning extra <head> markup data (hreflang alternates, descriptions).
+_home_sections: list[tuple[int, str, Callable[[], dict]]] = []
+_banner_providers: list[Callable[[], list[dict]]] = []
+
+
+def register_home_section(template: str, context: Callable[[], dict], order: int = 50) -> None:
+    if not any(existing == template for _, existing, _ in _home_sections):
+        _home_sections.append((order, template, context))
+        _home_sections.sort(key=lambda item: item[0])
+
+
+def register_banner_provider(provider: Callable[[], list[dict]]) -> None:
+    if provider not in _banner_providers:
+        _banner_providers.append(provider)
+
+
+def site_banners() -> list[dict]:
+    banners: list[dict] = []
+    for provider in _banner_providers:
+        banners.extend(provider())
+    return banners
+
+
 def endpoint_exists(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
 @bp.app_context_processor
 def _navigation():
-    return {"endpoint_exists": endpoint_exists, "platform_areas": PLATFORM_AREAS, "current_user": current_user}
+    return {"endpoint_exists": endpoint_exists, "platform_areas": PLATFORM_AREAS, "current_user": current_user,
+            "site_banners": site_banners, "external_url": external_url}
 
 
 @bp.route("/")
 def home():
-    return render_template("core/home.html")
+    sections = [(template, context()) for _order, template, context in _home_sections]
+    return render_template("core/home.html", home_sections=sections)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
