@@ -158,7 +158,8 @@ def _record_version(course, activity, manifest: Manifest, tree: dict | None, rep
                     digest: str, manifest_xml: str, *, title, organization, user, file_count, size_bytes,
                     original_filename) -> ScormPackageVersion:
     organization = organization or manifest.default_organization
-    package_title = (title or "").strip() or manifest.title
+    package_title = ((title or "").strip() or manifest.title
+                     or (Path(original_filename).stem if original_filename else "") or "SCORM")
     if activity is None:
         activity = add_scorm_activity(course, package_title)
     package = ScormPackage.for_activity(activity.id)
