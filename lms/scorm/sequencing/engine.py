@@ -7,10 +7,12 @@ book's code (e.g. ``NB.2.1-1``, ``SB.2.9-5``) and end the Overall Sequencing Pro
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from typing import Optional
 
 from .model import Activity, ActivityTree, ObjectiveDef, RollupRule, SequencingRule
+from .durations import parse_duration
 from .tracking import ActivityState, ObjectiveState, TrackingState, empty_global_objective
 
 UNKNOWN = None
@@ -45,8 +47,9 @@ class Sequencer:
     """Runs the sequencing processes of one activity tree for one learner."""
 
     def __init__(self, tree: ActivityTree, state: TrackingState, global_objectives: Optional[dict] = None,
-                 rng: Optional[random.Random] = None):
+                 rng: Optional[random.Random] = None, clock=None):
         self.tree = tree
+        self.clock = clock or time.time  # seconds since the epoch; injectable for tests
         self.state = state
         if tree.objectives_global_to_system and global_objectives is not None:
             self.globals = global_objectives
@@ -327,8 +330,13 @@ class Sequencer:
             if a.attempt_limit is None:
                 return False
             return s.activity_progress_status and s.activity_attempt_count >= a.attempt_limit
-        if cond_name in ("timeLimitExceeded", "outsideAvailableTimeRange"):
-            return False
+        if cond_name == "timeLimitExceeded":
+            limit = parse_duration(a.attempt_absolute_duration_limit or "")
+            if limit is None:
+                return False
+            return self.attempt_duration(a) >= limit
+        if cond_name == "outsideAvailableTimeRange":
+            return False  # beginTimeLimit / endTimeLimit are not part of SCORM 2004 4th Edition
         return None
 
     @staticmethod
@@ -375,7 +383,17 @@ class Sequencer:
         if a.attempt_limit is not None:
             if s.activity_progress_status and s.activity_attempt_count >= a.attempt_limit:
                 return True
+        limit = parse_duration(a.attempt_absolute_duration_limit or "")
+        if limit is not None and s.activity_progress_status and s.attempt_absolute_duration >= limit:
+            return True
         return False
+
+    def attempt_duration(self, a: Activity) -> float:
+        """Absolute duration of the current (or last) attempt, in seconds."""
+        s = self.st(a)
+        if s.is_active and s.attempt_started_at:
+            return s.attempt_absolute_duration + max(0.0, self.clock() - s.attempt_started_at)
+        return s.attempt_absolute_duration
 
     def check_activity(self, a: Activity) -> bool:  # UP.5
         if self.rules_check(a, "pre", ("disabled",)) is not None:
@@ -598,11 +616,24 @@ class Sequencer:
                                 self.set_obj_status(a, od, True)
         else:
             s.is_suspended = any(self.st(c).is_suspended for c in self.children(a))
+        self._stop_clock(a)
         s.is_active = False
         self.overall_rollup(a)
         self.rollup_global_readers(a)
-        if not a.is_leaf and a.randomization.randomization_timing == "onEachNewAttempt":
-            self.randomize_children(a, force=True)
+        if not a.is_leaf:
+            # selection and randomization "on each new attempt": the next attempt sees a new set/order
+            if a.randomization.selection_timing == "onEachNewAttempt" and a.randomization.select_count is not None:
+                self.select_children(a, force=True)
+            if a.randomization.randomization_timing == "onEachNewAttempt":
+                self.randomize_children(a, force=True)
+
+    def _stop_clock(self, a: Activity) -> None:
+        s = self.st(a)
+        if s.is_active and s.attempt_started_at:
+            elapsed = max(0.0, self.clock() - s.attempt_started_at)
+            s.attempt_absolute_duration += elapsed
+            s.activity_absolute_duration += elapsed
+            s.attempt_started_at = 0.0
 
     def terminate_descendent_attempts(self, a: Activity) -> None:  # UP.3
         cur = self.current
@@ -654,7 +685,7 @@ class Sequencer:
         if a.is_leaf:
             return
         s = self.st(a)
-        if s.is_active or s.is_suspended:
+        if (s.is_active or s.is_suspended) and not force:
             return
         r = a.randomization
         if r.selection_timing == "never" and not force:
@@ -866,6 +897,7 @@ class Sequencer:
                     raise SequencingError("TB.2.3-3")
             for a in self.path_to_root(self.suspended):
                 s = self.st(a)
+                self._stop_clock(a)
                 s.is_active = False
                 s.is_suspended = True
             self.current = self.tree.root
@@ -1230,6 +1262,7 @@ class Sequencer:
                 else:
                     s.is_suspended = False
                 s.is_active = True
+                s.attempt_started_at = self.clock()
         self.current = a
         self.suspended = None
 

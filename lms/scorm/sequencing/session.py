@@ -82,7 +82,7 @@ class SequencingSession:
 
     def __init__(self, tree: ActivityTree, state: Optional[TrackingState | dict] = None, *,
                  global_objectives: Optional[dict] = None, shared_data: Optional[dict] = None,
-                 seed: Optional[int] = None):
+                 seed: Optional[int] = None, clock=None):
         self.tree = tree
         if isinstance(state, dict) or state is None:
             state = TrackingState.from_dict(state)
@@ -90,7 +90,8 @@ class SequencingSession:
         self._global_objectives = global_objectives if global_objectives is not None else {}
         self._shared_data = shared_data if shared_data is not None else {}
         self.rng = random.Random(seed)
-        self.seq = Sequencer(tree, state, self._global_objectives, self.rng)
+        self.clock = clock
+        self.seq = Sequencer(tree, state, self._global_objectives, self.rng, clock)
 
     # ------------------------------------------------------------------ state
     def to_dict(self) -> dict:
@@ -403,7 +404,8 @@ class SequencingSession:
         clone._shared_data = self._shared_data
         clone.rng = random.Random()
         clone.rng.setstate(self.rng.getstate())
-        clone.seq = Sequencer(self.tree, clone.state, clone._global_objectives, clone.rng)
+        clone.clock = self.clock
+        clone.seq = Sequencer(self.tree, clone.state, clone._global_objectives, clone.rng, self.clock)
         return clone
 
     def request_valid_all(self) -> dict:

@@ -43,6 +43,7 @@ class ActivityState:
     is_suspended: bool = False
     # the content reported cmi.completion_status / cmi.success_status during the attempt
     # (even "unknown"): the End Attempt Process then keeps the status as reported
+    attempt_started_at: float = 0.0  # epoch seconds while the activity is active
     attempt_stamp: int = 0  # order in which the current attempt began (useCurrentAttempt*Info)
     completion_reported: bool = False
     success_reported: bool = False

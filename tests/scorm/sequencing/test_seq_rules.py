@@ -168,3 +168,48 @@ def test_selection_and_randomization_once():
     # the selection is kept in the state (once)
     s2 = session(xml, s.to_dict())
     assert s2.state.act("pool").available_children == avail
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_attempt_absolute_duration_limit_and_time_limit_condition():
+    clock = FakeClock()
+    a = leaf("a", seq='<imsss:limitConditions attemptAbsoluteDurationLimit="PT10M"/>'
+             + post_rule("timeLimitExceeded", "exitAll"))
+    s = session(manifest(a + leaf("b"), org_seq=FLOW), clock=clock)
+    s.start()
+    clock.now += 5 * 60
+    assert s.seq.evaluate_condition(s.tree["a"], "timeLimitExceeded") is False
+    clock.now += 6 * 60
+    assert s.seq.evaluate_condition(s.tree["a"], "timeLimitExceeded") is True
+    r = finish(s)  # the post-condition ends the course
+    assert r.ended
+    st = s.state.act("a")
+    assert st.attempt_absolute_duration == 11 * 60 and st.activity_absolute_duration == 11 * 60
+    # the last attempt used up the time allowed: a can no longer be delivered (flow stops there)
+    s2 = session(manifest(a + leaf("b"), org_seq=FLOW), s.to_dict(), clock=clock)
+    assert s2.start().exception == "SB.2.2-2"
+    assert s2.navigate("{target=a}choice").exception == "DB.1.1-3"
+    assert s2.navigate("{target=b}choice").delivered == "b"
+
+
+def test_selection_and_randomization_on_each_new_attempt():
+    kids = "".join(leaf(f"k{i}") for i in range(8))
+    seq = FLOW + ('<imsss:randomizationControls selectionTiming="onEachNewAttempt" selectCount="4" '
+            'randomizationTiming="onEachNewAttempt" reorderChildren="true"/>')
+    xml = manifest(cluster("pool", kids, seq=seq) + leaf("end"), org_seq=FLOW)
+    s = session(xml, seed=3)
+    s.start()
+    orders = [tuple(s.state.act("pool").available_children)]
+    for _ in range(4):
+        s.navigate("{target=end}choice")  # ends the attempt on pool
+        orders.append(tuple(s.state.act("pool").available_children))
+        s.navigate("{target=pool}choice")  # a new attempt on pool
+    assert all(len(o) == 4 for o in orders)
+    assert len(set(orders)) > 1  # a new selection / order for new attempts
