@@ -16,3 +16,11 @@ def setup_activity(package_path, *, settings: dict | None = None, learner_name: 
         activity.settings = {**(activity.settings or {}), **settings}
     db.session.flush()
     return course, learner, activity
+
+
+def sign_in(client, user) -> None:
+    """Sign the test client in without the password form: argon2 costs seconds on a loaded machine and the
+    login form has its own tests."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.get_id())
+        session["_fresh"] = True

@@ -15,7 +15,7 @@ from lms.scorm.runtime.models import (ScoTrack, ScormAttempt, ScormAttemptReset,
                                       ScormObjective)
 from tests.factories import enrol, make_user
 
-from tests.scorm.player_fixtures import setup_activity
+from tests.scorm.player_fixtures import setup_activity, sign_in
 from tests.scorm.player_packages import multi_12, package_2004, single_12
 
 
@@ -70,7 +70,7 @@ def sets(*pairs):
 def single(app, tmp_path, client, auth):
     course, learner, activity = setup_activity(single_12(tmp_path, mastery=80))
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.learner = learner
     return player
@@ -151,7 +151,7 @@ def test_the_server_validates_every_value_again(single):
 def test_the_lenient_switch_keeps_oversized_suspend_data(app, tmp_path, client, auth):
     _course, learner, activity = setup_activity(single_12(tmp_path), settings={"lenient_suspend_data": True})
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.open()
     player.nav("start")
@@ -169,8 +169,7 @@ def test_a_commit_needs_the_attempt_token_and_its_learner(single, client, auth):
     other = make_user()
     enrol(other, single.activity.course)
     db.session.commit()
-    auth.logout()
-    auth.login(other)
+    sign_in(client, other)
     response = single.post("commit", {"seq": 1, "item": "SCO-1", "calls": [["init"]]}, attempt=attempt)
     assert response.status_code == 403
 
@@ -211,7 +210,7 @@ def test_a_page_closed_without_terminate_resumes_where_it_stopped(single):
 def test_scorm_2004_starts_a_fresh_sco_attempt_after_a_normal_exit(app, tmp_path, client, auth):
     _course, learner, activity = setup_activity(package_2004(tmp_path, scos=1))
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.open()
     assert player.nav("start")["delivered"] == "SCO-1"
@@ -229,7 +228,7 @@ def test_scorm_2004_starts_a_fresh_sco_attempt_after_a_normal_exit(app, tmp_path
 def test_a_2004_session_goes_through_the_sequencing_engine(app, tmp_path, client, auth):
     _course, learner, activity = setup_activity(package_2004(tmp_path))
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.open()
     started = player.nav("start")
@@ -259,7 +258,7 @@ def test_a_2004_session_goes_through_the_sequencing_engine(app, tmp_path, client
 def test_12_multi_sco_flow_and_choice(app, tmp_path, client, auth):
     _course, learner, activity = setup_activity(multi_12(tmp_path))
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.open()
     assert player.nav("start")["delivered"] == "SCO-1"
@@ -274,7 +273,7 @@ def test_max_attempts_are_enforced(app, tmp_path, client, auth):
     _course, learner, activity = setup_activity(single_12(tmp_path),
                                                 settings={"max_attempts": 1, "new_attempt": "always"})
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.open()
     player.nav("start")
@@ -294,7 +293,7 @@ def test_max_attempts_are_enforced(app, tmp_path, client, auth):
 def test_new_attempt_rules(app, tmp_path, client, auth, rule, status, new):
     _course, learner, activity = setup_activity(single_12(tmp_path), settings={"new_attempt": rule})
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     player = Player(client, activity)
     player.open()
     player.nav("start")
@@ -322,8 +321,7 @@ def test_an_instructor_reset_voids_attempts_with_an_audit(single, client, auth):
     teacher = make_user(role="instructor")
     enrol(teacher, single.activity.course, role="instructor")
     db.session.commit()
-    auth.logout()
-    auth.login(teacher)
+    sign_in(client, teacher)
     response = client.post(f"/activities/{single.activity.id}/scorm/reset/{single.learner.id}",
                            data={"reason": "technical problem"})
     assert response.status_code == 302
@@ -427,8 +425,7 @@ def test_reports_show_attempts_items_and_export(single, client, auth):
     teacher = make_user(role="instructor")
     enrol(teacher, single.activity.course, role="instructor")
     db.session.commit()
-    auth.logout()
-    auth.login(teacher)
+    sign_in(client, teacher)
     page = client.get(f"/activities/{single.activity.id}/scorm/report")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
