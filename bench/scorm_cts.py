@@ -311,6 +311,10 @@ class Player:
         self.say(f"launch {aid} ({act['key']})")
         if act["uiq"]:
             self.check_ui(act)
+        batch = s.targets_valid("choice")
+        single = {a.id: s.request_valid("choice", a.id) for a in s.tree}
+        if batch != single:  # the batch evaluation used by the TOC must agree with request_valid
+            raise Mismatch(f"{act['key']}: targets_valid {batch} != request_valid {single}")
         for k, cmd in enumerate(act["commands"]):
             self.run_command(dm, cmd, act, k)
         a = s.tree[aid]

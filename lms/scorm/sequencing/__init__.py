@@ -20,7 +20,9 @@ Public API (what the player wires):
     #    objectivesGlobalToSystem / sharedDataGlobalToSystem is true, the default).
     session = SequencingSession(tree, state_dict_or_None,
                                 global_objectives=learner_globals_dict,
-                                shared_data=learner_adl_data_dict)
+                                shared_data=learner_adl_data_dict,
+                                seed=None,            # randomization (selection/reordering)
+                                clock=None)           # epoch-seconds callable, default time.time
     result = session.start()            # start, or resumeAll when suspended
     result.delivered                    # activity id to launch (None if nothing)
     result.exception                    # SN exception code ('NB.2.1-1', 'SB.2.9-5', ...)
@@ -42,7 +44,12 @@ Public API (what the player wires):
     # 4. adl.nav.request_valid.* and the table of contents:
     session.request_valid("continue") / ("previous") / ("choice", "ID") / ("jump", "ID") -> bool
     session.request_valid_all()  # {'continue', 'previous', 'choice': {id: bool}, 'jump': {...}}
+    session.targets_valid("choice")  # {id: bool} for every activity, in one pass (what the TOC uses)
     session.toc()                # rows: id, title, depth, visible, enabled, current, completed, satisfied
+    #    Continue/Previous validity follows ADL's reference LMS: the flow is followed to the next
+    #    activity (skips passed over) without entering the next cluster; choice/jump validity runs
+    #    the whole Overall Sequencing Process on a copy of the state (nothing is changed).
+    #    Hide buttons listed in tree[activity_id].hide_lms_ui (adlnav:hideLMSUI).
 
     # 5. adl.data:
     session.shared_data_maps(activity_id)   # [{'id', 'store', 'readable', 'writable'}]

@@ -276,8 +276,11 @@ class Sequencer:
         return out
 
     def is_forward_of(self, target: Activity, ref: Activity) -> bool:
-        order = {id(x): i for i, x in enumerate(self._full_preorder())}
-        return order.get(id(target), 0) > order.get(id(ref), 0)
+        order = self.tree.__dict__.get("_preorder_index")
+        if order is None:
+            order = {x.id: i for i, x in enumerate(self._full_preorder())}
+            self.tree.__dict__["_preorder_index"] = order
+        return order.get(target.id, 0) > order.get(ref.id, 0)
 
     def _full_preorder(self) -> list[Activity]:
         return list(self.tree.root.walk())

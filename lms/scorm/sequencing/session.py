@@ -399,8 +399,9 @@ class SequencingSession:
     def _clone(self) -> "SequencingSession":
         clone = SequencingSession.__new__(SequencingSession)
         clone.tree = self.tree
-        clone.state = copy.deepcopy(self.state)
-        clone._global_objectives = copy.deepcopy(self._global_objectives)
+        clone.state = self.state.copy()
+        glob = self._global_objectives
+        clone._global_objectives = {k: dict(v) for k, v in glob.items()} if isinstance(glob, dict) else copy.deepcopy(glob)
         clone._shared_data = self._shared_data
         clone.rng = random.Random()
         clone.rng.setstate(self.rng.getstate())
@@ -413,9 +414,68 @@ class SequencingSession:
         return {
             "continue": self.request_valid("continue"),
             "previous": self.request_valid("previous"),
-            "choice": {a.id: self.request_valid("choice", a.id) for a in self.tree},
-            "jump": {a.id: self.request_valid("jump", a.id) for a in self.tree if a.is_leaf},
+            "choice": self.targets_valid("choice"),
+            "jump": self.targets_valid("jump", [a.id for a in self.tree if a.is_leaf]),
         }
+
+    def targets_valid(self, kind: str = "choice", ids: Optional[list[str]] = None) -> dict[str, bool]:
+        """Validity of a choice (or jump) request for many targets at once.
+
+        Same answer as :meth:`request_valid` for each target, but the current attempt is
+        terminated once (on a copy) and only the sequencing and delivery checks run per target.
+        """
+        ids = [a.id for a in self.tree] if ids is None else list(ids)
+        base = self._clone()
+        seq = base.seq
+        seq.initialise()
+        out: dict[str, bool] = {}
+        candidates = []
+        term_req = None
+        for i in ids:
+            target = self.tree.get(i)
+            if target is None:
+                out[i] = False
+                continue
+            try:
+                t, _ = seq.navigation_request(kind, target)
+            except SequencingError:
+                out[i] = False
+                continue
+            term_req = term_req or t
+            candidates.append(target)
+        if not candidates:
+            return out
+        override = None
+        if term_req is not None:
+            try:
+                override = seq.termination_request(term_req)
+            except SequencingError:
+                for t in candidates:
+                    out[t.id] = False
+                return out
+        if override is not None:
+            # a post-condition (or the end of the course) replaced the request: same outcome for all
+            ok = self._sequence_ok(base._clone(), override, None)
+            for t in candidates:
+                out[t.id] = ok
+            return out
+        for t in candidates:
+            out[t.id] = self._sequence_ok(base._clone(), kind, t)
+        return out
+
+    @staticmethod
+    def _sequence_ok(sess: "SequencingSession", req: str, target: Optional[Activity]) -> bool:
+        seq = sess.seq
+        try:
+            delivery, ended = seq.sequencing_request(req, target)
+            if ended:
+                return True
+            if delivery is None:
+                return False
+            seq.delivery_request(delivery)
+            return True
+        except SequencingError:
+            return False
 
     def toc(self) -> list[dict]:
         """Table of contents rows in tree order.
@@ -426,6 +486,7 @@ class SequencingSession:
         """
         seq = self.seq
         rows = []
+        valid = self.targets_valid("choice")
 
         def walk(a: Activity, depth: int):
             hidden = (not a.is_visible) or any(
@@ -436,7 +497,7 @@ class SequencingSession:
                 "depth": depth,
                 "is_leaf": a.is_leaf,
                 "visible": not hidden,
-                "enabled": (not hidden) and self.request_valid("choice", a.id),
+                "enabled": (not hidden) and valid.get(a.id, False),
                 "current": a.id == self.state.current_activity,
                 "completed": seq.completion(a),
                 "satisfied": seq.obj_status(a, a.primary_objective),

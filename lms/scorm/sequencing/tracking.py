@@ -109,6 +109,27 @@ class TrackingState:
             s = self.activities[activity_id] = ActivityState()
         return s
 
+    def copy(self) -> "TrackingState":
+        """A deep copy, much faster than copy.deepcopy (used to evaluate requests on the side)."""
+        acts = {}
+        for k, v in self.activities.items():
+            n = ActivityState.__new__(ActivityState)
+            n.__dict__.update(v.__dict__)
+            n.objectives = {ok: ObjectiveState(**ov.__dict__) for ok, ov in v.objectives.items()}
+            if v.available_children is not None:
+                n.available_children = list(v.available_children)
+            acts[k] = n
+        return TrackingState(
+            activities=acts,
+            current_activity=self.current_activity,
+            suspended_activity=self.suspended_activity,
+            local_global_objectives={k: dict(v) for k, v in self.local_global_objectives.items()},
+            local_shared_data=dict(self.local_shared_data),
+            session_active=self.session_active,
+            initialised=self.initialised,
+            attempt_counter=self.attempt_counter,
+        )
+
     def to_dict(self) -> dict:
         return {
             "version": 1,
