@@ -4,7 +4,7 @@ from flask import Blueprint
 from . import views
 
 bp = Blueprint("sessions", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/sessions", url_prefix="/training")
+               static_url_path="/static", url_prefix="/training")
 
 bp.add_url_rule("/", "calendar", views.calendar)
 bp.add_url_rule("/calendar.ics", "calendar_ics", views.calendar_ics)

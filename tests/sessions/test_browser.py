@@ -12,6 +12,15 @@ from tests.sessions.factories import make_event, make_session
 pytestmark = pytest.mark.browser
 
 
+def _read(query):
+    """Read in a short transaction of its own (SQLite: never hold the lock while the server writes)."""
+    db.session.rollback()
+    try:
+        return db.session.scalar(query)
+    finally:
+        db.session.rollback()
+
+
 def _switch_user(page, browser_login, username):
     page.context.clear_cookies()
     browser_login(username)
@@ -19,16 +28,18 @@ def _switch_user(page, browser_login, username):
 
 def test_register_approve_attend_certificate_in_arabic(app, page, live_server, browser_login, axe_check):
     administration = make_administration()
-    make_user("manager.ar", role="manager", administration=administration, full_name="سعاد العلمي")
+    make_user("manager.ar", role="manager", administration=administration, full_name="سعاد العلمي",
+              language="ar")
     learner = make_user("learner.ar", administration=administration, full_name="فاطمة الزهراء بناني",
-                        gender="female")
-    trainer = make_user("trainer.ar", role="instructor", full_name="نادية الإدريسي")
+                        gender="female", language="ar")
+    trainer = make_user("trainer.ar", role="instructor", full_name="نادية الإدريسي", language="ar")
     event = make_event(approval="manager", organiser=trainer, topic="cybersecurity",
                        title={"ar": "الأمن السيبراني في الإدارة", "fr": "Cybersécurité dans l'administration"},
                        description={"ar": "تكوين حضوري حول حماية المعطيات."})
     event.trainers = [trainer]
     session = make_session(event, days=5, venue="ENSA", room="القاعة 3", trainer_id=trainer.id)
-    db.session.commit()
+    event_id, session_id, learner_id, learner_email = event.id, session.id, learner.id, learner.email
+    db.session.commit()  # the server thread reads the data; from now on the test reads only between steps
 
     # The learner finds the training in the Arabic calendar and registers.
     browser_login("learner.ar")
@@ -42,7 +53,7 @@ def test_register_approve_attend_certificate_in_arabic(app, page, live_server, b
     page.get_by_role("button", name="التسجيل").click()
     page.wait_for_load_state()
     assert "تم إرسال طلب تسجيلك للموافقة" in page.locator(".flashes").inner_text()
-    assert "في انتظار موافقة المسؤول" in page.locator(f"#session-{session.id}").inner_text()
+    assert "في انتظار موافقة المسؤول" in page.locator(f"#session-{session_id}").inner_text()
     axe_check(page)
 
     # The manager approves.
@@ -53,37 +64,36 @@ def test_register_approve_attend_certificate_in_arabic(app, page, live_server, b
     page.get_by_role("button", name="موافقة").click()
     page.wait_for_load_state()
     assert "لا شيء للموافقة عليه" in page.locator("main").inner_text()
-    db.session.expire_all()
-    assert db.session.scalar(select(Registration.state)) == S.confirmed
+    assert _read(select(Registration.state)) == S.confirmed
 
     # The trainer takes attendance (the page is built for a phone: try a small viewport).
     _switch_user(page, browser_login, "trainer.ar")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/training/events/{event.id}")
+    page.goto(f"{live_server.url}/training/events/{event_id}")
     page.get_by_role("link", name="تسجيل الحضور").first.click()
     page.wait_for_load_state()
     axe_check(page)
-    page.locator(f"label[for='st-{learner.id}-present']").click()
-    assert page.locator(f"#st-{learner.id}-present").is_checked()
+    page.locator(f"label[for='st-{learner_id}-present']").click()
+    assert page.locator(f"#st-{learner_id}-present").is_checked()
     page.get_by_role("button", name="حفظ الحضور").click()
     page.wait_for_load_state()
     assert "تم حفظ الحضور" in page.locator(".flashes").inner_text()
-    db.session.expire_all()
-    completion = db.session.scalar(select(EventCompletion).where(EventCompletion.user_id == learner.id))
-    assert completion is not None and completion.certificate_code
+    code = _read(select(EventCompletion.certificate_code).where(EventCompletion.user_id == learner_id))
+    assert code
 
     # The learner gets the certificate: by mail and on the event page, as a PDF.
     page.set_viewport_size({"width": 1280, "height": 900})
     _switch_user(page, browser_login, "learner.ar")
-    page.goto(f"{live_server.url}/training/events/{event.id}")
+    page.goto(f"{live_server.url}/training/events/{event_id}")
     assert "لقد أتممت هذا التكوين" in page.locator("main").inner_text()
-    assert completion.certificate_code in page.locator("main").inner_text()
+    assert code in page.locator("main").inner_text()
     axe_check(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="تحميل شهادة الحضور الخاصة بي").click()
     with open(download_info.value.path(), "rb") as handle:
         assert handle.read(5) == b"%PDF-"
+    db.session.rollback()
     mails = [m.payload for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "email"))
-             if m.payload["to"] == learner.email]
+             if m.payload["to"] == learner_email]
     assert any("إتمام التكوين" in m["subject"] for m in mails)
     assert any("مؤكد" in m["subject"] for m in mails)
