@@ -111,3 +111,25 @@ def test_shared_data_permissions_and_scope():
 def test_single_sco_without_flow_is_launched():
     s = session(manifest(leaf("only")))
     assert s.start().delivered == "only"
+
+
+def test_batch_choice_validity_agrees_with_single_requests():
+    from seqkit import post_rule
+    m1 = cluster("m1", leaf("a", seq=post_rule("satisfied", "retry", operator="not")) + leaf("b"),
+                 seq=FLOW + '<adlseq:constrainedChoiceConsiderations constrainChoice="true"/>')
+    m2 = cluster("m2", leaf("c") + leaf("d", seq=pre_rule("always", "hiddenFromChoice")),
+                 seq='<imsss:controlMode choice="true" flow="true" choiceExit="false"/>'
+                     '<adlseq:constrainedChoiceConsiderations preventActivation="true"/>')
+    m3 = cluster("m3", leaf("e", seq=pre_rule("always", "stopForwardTraversal")) + leaf("f"), seq=FLOW)
+    s = session(manifest(m1 + m2 + m3, org_seq=FLOW))
+    s.start()
+    steps = [("report", dict(success_status="failed")), ("nav", "continue"), ("nav", "{target=c}choice"),
+             ("nav", "exit"), ("nav", "{target=e}choice"), ("nav", "continue")]
+    for kind, arg in steps:
+        batch = s.targets_valid("choice")
+        single = {a.id: s.request_valid("choice", a.id) for a in s.tree}
+        assert batch == single
+        if kind == "report":
+            s.report(**arg)
+        else:
+            s.navigate(arg)
