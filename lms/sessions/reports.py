@@ -14,7 +14,7 @@ from lms.core.db import db
 from lms.core.i18n import _, localized
 
 from .models import (Attendance, EventCompletion, EventStatus, Registration, RegistrationState, SessionStatus,
-                     TrainingEvent, TrainingSession)
+                     TrainingEvent)
 from .services import survey_results
 
 
@@ -203,7 +203,3 @@ def user_hours(user: User) -> float:
         if mark.status.attended and mark.session.status == SessionStatus.scheduled:
             total += mark.session.hours
     return round(total, 2)
-
-
-def sessions_by_id(ids) -> dict[int, TrainingSession]:
-    return {s.id: s for s in db.session.scalars(select(TrainingSession).where(TrainingSession.id.in_(ids)))}

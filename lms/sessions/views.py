@@ -16,7 +16,7 @@ from lms.core.permissions import can, require
 from . import ical, reports, services
 from .forms import (ActionForm, CancelForm, DecisionForm, EventForm, QuotaForm, RescheduleForm, SessionForm)
 from .models import (ApprovalMode, AttendanceStatus, EventMode, EventStatus, Registration, RegistrationState,
-                     SessionStatus, TrainingEvent, TrainingSession)
+                     TrainingEvent, TrainingSession)
 
 LANGS = ("ar", "fr", "en")
 

@@ -1,6 +1,4 @@
 """Completion follows from attendance; the course activity and the certificate follow from completion."""
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
