@@ -15,7 +15,6 @@ Prints ``PASS|FAIL <test>: <why>`` per test and ``N passed, M failed``; exit 0 i
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 import traceback

@@ -168,14 +168,17 @@ def _apply_sequencing(act: Activity, children: list) -> None:
         m.choice_exit = _bool(cm, "choiceExit", m.choice_exit)
         m.flow = _bool(cm, "flow", m.flow)
         m.forward_only = _bool(cm, "forwardOnly", m.forward_only)
-        m.use_current_attempt_objective_info = _bool(cm, "useCurrentAttemptObjectiveInfo", m.use_current_attempt_objective_info)
-        m.use_current_attempt_progress_info = _bool(cm, "useCurrentAttemptProgressInfo", m.use_current_attempt_progress_info)
+        m.use_current_attempt_objective_info = _bool(
+            cm, "useCurrentAttemptObjectiveInfo", m.use_current_attempt_objective_info)
+        m.use_current_attempt_progress_info = _bool(
+            cm, "useCurrentAttemptProgressInfo", m.use_current_attempt_progress_info)
 
     for sr in of("imsss", "sequencingRules"):
         for rule_el in sr:
             if not isinstance(rule_el.tag, str):
                 continue
-            kind = {"preConditionRule": "pre", "exitConditionRule": "exit", "postConditionRule": "post"}.get(_local(rule_el))
+            kinds = {"preConditionRule": "pre", "exitConditionRule": "exit", "postConditionRule": "post"}
+            kind = kinds.get(_local(rule_el))
             if kind is None:
                 continue
             conds_el = _kid(rule_el, "imsss", "ruleConditions")
@@ -198,7 +201,8 @@ def _apply_sequencing(act: Activity, children: list) -> None:
         act.attempt_limit = _int(lc, "attemptLimit", act.attempt_limit)
         if act.attempt_limit == 0:
             act.attempt_limit = None
-        act.attempt_absolute_duration_limit = _attr(lc, "attemptAbsoluteDurationLimit") or act.attempt_absolute_duration_limit
+        act.attempt_absolute_duration_limit = (_attr(lc, "attemptAbsoluteDurationLimit")
+                                               or act.attempt_absolute_duration_limit)
 
     for rr in of("imsss", "rollupRules"):
         act.rollup_objective_satisfied = _bool(rr, "rollupObjectiveSatisfied", act.rollup_objective_satisfied)
@@ -218,7 +222,8 @@ def _apply_sequencing(act: Activity, children: list) -> None:
             if conds is not None:
                 rule.condition_combination = _attr(conds, "conditionCombination") or "any"
                 for c in _kids(conds, "imsss", "rollupCondition"):
-                    rule.conditions.append(RollupCondition(condition=_attr(c, "condition") or "", operator=_attr(c, "operator") or "noOp"))
+                    rule.conditions.append(RollupCondition(condition=_attr(c, "condition") or "",
+                                                           operator=_attr(c, "operator") or "noOp"))
             act.rollup_rules.append(rule)
 
     for objs in of("imsss", "objectives"):
@@ -278,7 +283,8 @@ def _apply_sequencing(act: Activity, children: list) -> None:
         r.required_for_not_satisfied = _attr(rc, "requiredForNotSatisfied") or r.required_for_not_satisfied
         r.required_for_completed = _attr(rc, "requiredForCompleted") or r.required_for_completed
         r.required_for_incomplete = _attr(rc, "requiredForIncomplete") or r.required_for_incomplete
-        r.measure_satisfaction_if_active = _bool(rc, "measureSatisfactionIfActive", r.measure_satisfaction_if_active)
+        r.measure_satisfaction_if_active = _bool(
+            rc, "measureSatisfactionIfActive", r.measure_satisfaction_if_active)
 
     for objs in of("adlseq", "objectives"):
         for o in _kids(objs, "adlseq", "objective"):
@@ -292,7 +298,8 @@ def _apply_sequencing(act: Activity, children: list) -> None:
                     continue
                 mi = next((x for x in od.map_info if x.target_objective_id == target), None)
                 if mi is None:
-                    mi = MapInfo(target_objective_id=target, read_satisfied_status=False, read_normalized_measure=False)
+                    mi = MapInfo(target_objective_id=target, read_satisfied_status=False,
+                                 read_normalized_measure=False)
                     od.map_info.append(mi)
                 mi.read_raw_score = _bool(m, "readRawScore", True)
                 mi.read_min_score = _bool(m, "readMinScore", True)

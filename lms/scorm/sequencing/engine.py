@@ -15,11 +15,12 @@ from .model import Activity, ActivityTree, ObjectiveDef, RollupRule, SequencingR
 from .durations import parse_duration
 from .tracking import ActivityState, ObjectiveState, TrackingState, empty_global_objective
 
-UNKNOWN = None
-STRICT_READS = True
-EMPTY_ALL = True
-CLEAR_LOCAL_OBJECTIVES = True
-WRITE_UNKNOWN_MEASURE = True
+# Readings of the book where its pseudo-code is silent, as ADL's conformance scripts expect them
+# (docs/standards/scorm-sequencing.md lists them; each is covered by unit tests and the bench):
+STRICT_READS = True  # a read map shows only the shared value; unknown there reads unknown
+EMPTY_ALL = True  # rollup child activity set "all" over no contributing child is true
+CLEAR_LOCAL_OBJECTIVES = True  # objectivesGlobalToSystem="false": shared objectives per tree attempt
+WRITE_UNKNOWN_MEASURE = True  # an unknown (rolled-up) measure is written to the shared objective
 
 
 class SequencingError(Exception):
@@ -160,7 +161,8 @@ class Sequencer:
                 "completion": o.completion_status, "progress_measure": o.progress_measure}[part]
 
     # -- objective writes -----------------------------------------------------
-    def set_obj_status(self, a: Activity, od: ObjectiveDef, value: Optional[bool], write_unknown: bool = False) -> None:
+    def set_obj_status(self, a: Activity, od: ObjectiveDef, value: Optional[bool],
+                       write_unknown: bool = False) -> None:
         o = self.ost(a, od)
         o.progress_status = value is not None
         o.satisfied_status = bool(value)
@@ -188,7 +190,8 @@ class Sequencer:
             if m.write_normalized_measure:
                 self.glob(m.target_objective_id)["measure"] = float(value)
 
-    def set_obj_extended(self, a: Activity, od: ObjectiveDef, part: str, value, write_unknown: bool = False) -> None:
+    def set_obj_extended(self, a: Activity, od: ObjectiveDef, part: str, value,
+                         write_unknown: bool = False) -> None:
         o = self.ost(a, od)
         attr = {"raw": "raw_score", "min": "min_score", "max": "max_score",
                 "completion": "completion_status", "progress_measure": "progress_measure"}[part]
@@ -296,7 +299,8 @@ class Sequencer:
 
     # ----------------------------------------------------------- rule checks
     def evaluate_condition(self, a: Activity, cond_name: str, referenced: Optional[str] = None,
-                           threshold: float = 0.0, obj_local: bool = True, prog_local: bool = True) -> Optional[bool]:
+                           threshold: float = 0.0, obj_local: bool = True,
+                           prog_local: bool = True) -> Optional[bool]:
         s = self.st(a)
         od = a.objective(referenced) if referenced else a.primary_objective
         if od is None:
@@ -365,8 +369,10 @@ class Sequencer:
         return True
 
     def rule_check_subprocess(self, a: Activity, rule: SequencingRule) -> Optional[bool]:  # UP.2.1
-        values = [self._negate(self.evaluate_condition(a, c.condition, c.referenced_objective, c.measure_threshold), c.operator)
-                  for c in rule.conditions]
+        values = [
+            self._negate(self.evaluate_condition(a, c.condition, c.referenced_objective, c.measure_threshold),
+                         c.operator)
+            for c in rule.conditions]
         if not rule.conditions:
             return True
         return self._combine(values, rule.condition_combination)
@@ -445,7 +451,10 @@ class Sequencer:
     def child_current(self, parent: Activity, child: Activity, kind: str) -> bool:
         """May the child's own data be used in the parent's rollup (useCurrentAttempt*Info)?"""
         cm = parent.control_mode
-        flag = cm.use_current_attempt_objective_info if kind == "objective" else cm.use_current_attempt_progress_info
+        if kind == "objective":
+            flag = cm.use_current_attempt_objective_info
+        else:
+            flag = cm.use_current_attempt_progress_info
         if not flag:
             return True
         ps, cs = self.st(parent), self.st(child)
@@ -471,11 +480,14 @@ class Sequencer:
             return [
                 RollupRule(action="notSatisfied", child_activity_set="all",
                            conditions=[RollupCondition("objectiveStatusKnown")]),
-                RollupRule(action="satisfied", child_activity_set="all", conditions=[RollupCondition("satisfied")]),
+                RollupRule(action="satisfied", child_activity_set="all",
+                           conditions=[RollupCondition("satisfied")]),
             ]
         return [
-            RollupRule(action="incomplete", child_activity_set="all", conditions=[RollupCondition("activityProgressKnown")]),
-            RollupRule(action="completed", child_activity_set="all", conditions=[RollupCondition("completed")]),
+            RollupRule(action="incomplete", child_activity_set="all",
+                       conditions=[RollupCondition("activityProgressKnown")]),
+            RollupRule(action="completed", child_activity_set="all",
+                       conditions=[RollupCondition("completed")]),
         ]
 
     def objective_rollup_using_rules(self, a: Activity) -> None:  # RB.1.2 b
@@ -539,7 +551,8 @@ class Sequencer:
                     continue
                 ol = self.child_current(a, c, "objective")
                 pl = self.child_current(a, c, "progress")
-                vals = [self._negate(self.evaluate_condition(c, rc.condition, obj_local=ol, prog_local=pl), rc.operator)
+                vals = [self._negate(self.evaluate_condition(c, rc.condition, obj_local=ol, prog_local=pl),
+                                     rc.operator)
                         for rc in rule.conditions]
                 bag.append(self._combine(vals, rule.condition_combination) if vals else True)
             change = False
@@ -625,7 +638,8 @@ class Sequencer:
         self.rollup_global_readers(a)
         if not a.is_leaf:
             # selection and randomization "on each new attempt": the next attempt sees a new set/order
-            if a.randomization.selection_timing == "onEachNewAttempt" and a.randomization.select_count is not None:
+            rc = a.randomization
+            if rc.selection_timing == "onEachNewAttempt" and rc.select_count is not None:
                 self.select_children(a, force=True)
             if a.randomization.randomization_timing == "onEachNewAttempt":
                 self.randomize_children(a, force=True)

@@ -135,7 +135,8 @@ class SequencingSession:
             return NavigationResult(request=req, valid=True, ended=True, target=target)
         if delivered is not None:
             self.state.session_active = True
-        return NavigationResult(request=req, valid=True, delivered=delivered.id if delivered else None, target=target)
+        return NavigationResult(request=req, valid=True, delivered=delivered.id if delivered else None,
+                                target=target)
 
     def _end_session(self) -> None:
         """End of the sequencing session: the attempt on the tree ends unless suspended."""
@@ -170,7 +171,8 @@ class SequencingSession:
         return r
 
     # ------------------------------------------------------- run-time results
-    def report(self, report: Optional[ScoReport] = None, activity_id: Optional[str] = None, **values) -> Optional[str]:
+    def report(self, report: Optional[ScoReport] = None, activity_id: Optional[str] = None,
+               **values) -> Optional[str]:
         """Apply the SCO's run-time data to the activity's tracking information.
 
         Call it when the SCO terminates (and on Commit if you like).  Keyword form:
@@ -186,7 +188,8 @@ class SequencingSession:
                 if isinstance(o, ObjectiveReport):
                     objs.append(o)
                 else:
-                    objs.append(ObjectiveReport(**{k: v for k, v in o.items() if k in ObjectiveReport.__dataclass_fields__}))
+                    known = ObjectiveReport.__dataclass_fields__
+                    objs.append(ObjectiveReport(**{k: v for k, v in o.items() if k in known}))
             report = ScoReport(objectives=objs, **values)
         seq = self.seq
         aid = activity_id or self.state.current_activity
@@ -226,7 +229,8 @@ class SequencingSession:
             if (report.success_status is None and success == "unknown" and prim is not None
                     and self.scaled_passing_score(a) is None):
                 success = prim.success_status or "unknown"
-            if report.completion_status is not None or (prim is not None and prim.completion_status is not None):
+            if report.completion_status is not None or (
+                    prim is not None and prim.completion_status is not None):
                 s.completion_reported = True
             if report.success_status is not None or (prim is not None and prim.success_status is not None):
                 s.success_reported = True
@@ -240,7 +244,8 @@ class SequencingSession:
             seq.set_obj_status(a, primary, {"passed": True, "failed": False}.get(success),
                                write_unknown=explicit_unknown and UNKNOWN_CLEARS_GLOBAL)
             seq.set_obj_measure(a, primary, scaled)
-            for part, cmi_v, obj_k in (("raw", report.score_raw, "score_raw"), ("min", report.score_min, "score_min"),
+            for part, cmi_v, obj_k in (("raw", report.score_raw, "score_raw"),
+                                       ("min", report.score_min, "score_min"),
                                        ("max", report.score_max, "score_max")):
                 val = pick(_f(cmi_v), _f(getattr(prim, obj_k)) if prim else None)
                 if val is not None:
@@ -286,7 +291,8 @@ class SequencingSession:
             return od.min_normalized_measure
         return None
 
-    def effective_completion_status(self, a: Activity, value: Optional[str], progress_measure: Optional[float]) -> str:
+    def effective_completion_status(self, a: Activity, value: Optional[str],
+                                    progress_measure: Optional[float]) -> str:
         """RTE 4.2.4: completion_status as the LMS evaluates it."""
         ct = self.completion_threshold(a)
         if ct is not None:
@@ -303,7 +309,8 @@ class SequencingSession:
             return "unknown"
         return value or "unknown"
 
-    def terminate(self, nav_request: Optional[str] = None, report: Optional[ScoReport] = None, **values) -> NavigationResult:
+    def terminate(self, nav_request: Optional[str] = None, report: Optional[ScoReport] = None,
+                  **values) -> NavigationResult:
         """SCO Terminate(): apply the report then process adl.nav.request (if any)."""
         implied = None
         if report is not None or values:
@@ -401,7 +408,10 @@ class SequencingSession:
         clone.tree = self.tree
         clone.state = self.state.copy()
         glob = self._global_objectives
-        clone._global_objectives = {k: dict(v) for k, v in glob.items()} if isinstance(glob, dict) else copy.deepcopy(glob)
+        if isinstance(glob, dict):
+            clone._global_objectives = {k: dict(v) for k, v in glob.items()}
+        else:
+            clone._global_objectives = copy.deepcopy(glob)
         clone._shared_data = self._shared_data
         clone.rng = random.Random()
         clone.rng.setstate(self.rng.getstate())
@@ -490,7 +500,8 @@ class SequencingSession:
 
         def walk(a: Activity, depth: int):
             hidden = (not a.is_visible) or any(
-                seq.rules_check(x, "pre", ("hiddenFromChoice",)) is not None for x in a.ancestors(include_self=True))
+                seq.rules_check(x, "pre", ("hiddenFromChoice",)) is not None
+                for x in a.ancestors(include_self=True))
             rows.append({
                 "id": a.id,
                 "title": a.title,
