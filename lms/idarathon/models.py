@@ -76,10 +76,13 @@ class Edition(IdMixin, UUIDMixin, TimestampMixin, Model):
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     results_published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    challenges: Mapped[list[Challenge]] = relationship(back_populates="edition", order_by="Challenge.id",
+    challenges: Mapped[list[Challenge]] = relationship(lambda: Challenge, back_populates="edition",
+                                                       order_by=lambda: Challenge.id,
                                                        cascade="all, delete-orphan")
-    staff: Mapped[list[EditionStaff]] = relationship(back_populates="edition", cascade="all, delete-orphan")
-    criteria: Mapped[list[Criterion]] = relationship(back_populates="edition", order_by="Criterion.position",
+    staff: Mapped[list[EditionStaff]] = relationship(lambda: EditionStaff, back_populates="edition",
+                                                     cascade="all, delete-orphan")
+    criteria: Mapped[list[Criterion]] = relationship(lambda: Criterion, back_populates="edition",
+                                                     order_by=lambda: Criterion.position,
                                                      cascade="all, delete-orphan")
 
     @property
@@ -118,7 +121,7 @@ class EditionStaff(IdMixin, Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     role: Mapped[StaffRole] = mapped_column(_enum(StaffRole, "idarathon_staff_role"))
 
-    edition: Mapped[Edition] = relationship(back_populates="staff")
+    edition: Mapped[Edition] = relationship(lambda: Edition, back_populates="staff")
     user: Mapped["User"] = relationship("User")  # noqa: F821
 
 
@@ -143,9 +146,9 @@ class Challenge(IdMixin, UUIDMixin, TimestampMixin, Model):
     review_note: Mapped[str | None] = mapped_column(Text)
     settings: Mapped[dict] = mapped_column(JSONType, default=dict)   # type-specific (answer key, weights)
 
-    edition: Mapped[Edition] = relationship(back_populates="challenges")
+    edition: Mapped[Edition] = relationship(lambda: Edition, back_populates="challenges")
     administration: Mapped["Administration | None"] = relationship("Administration")  # noqa: F821
-    resources: Mapped[list[ChallengeResource]] = relationship(back_populates="challenge",
+    resources: Mapped[list[ChallengeResource]] = relationship(lambda: ChallengeResource, back_populates="challenge",
                                                               cascade="all, delete-orphan")
 
     @property
@@ -171,7 +174,7 @@ class ChallengeActivity(IdMixin, Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), unique=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("idarathon_challenge.id", ondelete="CASCADE"), index=True)
 
-    challenge: Mapped[Challenge] = relationship()
+    challenge: Mapped[Challenge] = relationship(lambda: Challenge)
 
 
 class ChallengeResource(IdMixin, TimestampMixin, Model):
@@ -183,7 +186,7 @@ class ChallengeResource(IdMixin, TimestampMixin, Model):
     content_type: Mapped[str] = mapped_column(String(127), default="application/octet-stream")
     size: Mapped[int] = mapped_column(default=0)
 
-    challenge: Mapped[Challenge] = relationship(back_populates="resources")
+    challenge: Mapped[Challenge] = relationship(lambda: Challenge, back_populates="resources")
 
 
 class Participant(IdMixin, TimestampMixin, Model):
@@ -217,11 +220,12 @@ class Team(IdMixin, UUIDMixin, TimestampMixin, Model):
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     open_to_requests: Mapped[bool] = mapped_column(default=True)
 
-    edition: Mapped[Edition] = relationship()
-    challenge: Mapped[Challenge | None] = relationship()
+    edition: Mapped[Edition] = relationship(lambda: Edition)
+    challenge: Mapped[Challenge | None] = relationship(lambda: Challenge)
     captain: Mapped["User | None"] = relationship("User", foreign_keys=[captain_id])  # noqa: F821
     mentor: Mapped["User | None"] = relationship("User", foreign_keys=[mentor_id])  # noqa: F821
-    members: Mapped[list[TeamMember]] = relationship(back_populates="team", order_by="TeamMember.id",
+    members: Mapped[list[TeamMember]] = relationship(lambda: TeamMember, back_populates="team",
+                                                     order_by=lambda: TeamMember.id,
                                                      cascade="all, delete-orphan")
 
     @property
@@ -241,7 +245,7 @@ class TeamMember(IdMixin, Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     moved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    team: Mapped[Team] = relationship(back_populates="members")
+    team: Mapped[Team] = relationship(lambda: Team, back_populates="members")
     user: Mapped["User"] = relationship("User", foreign_keys=[user_id])  # noqa: F821
 
 
@@ -255,7 +259,7 @@ class JoinRequest(IdMixin, TimestampMixin, Model):
                                                   default=RequestStatus.pending)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    team: Mapped[Team] = relationship()
+    team: Mapped[Team] = relationship(lambda: Team)
     user: Mapped["User"] = relationship("User", foreign_keys=[user_id])  # noqa: F821
 
 
@@ -292,10 +296,11 @@ class Submission(IdMixin, UUIDMixin, Model):
     # Filled by challenge types that score automatically (0..1); hidden until results are published.
     auto_score: Mapped[float | None] = mapped_column(Float)
 
-    team: Mapped[Team] = relationship()
-    challenge: Mapped[Challenge] = relationship()
-    files: Mapped[list[SubmissionFile]] = relationship(back_populates="submission", cascade="all, delete-orphan")
-    override: Mapped[DeadlineOverride | None] = relationship()
+    team: Mapped[Team] = relationship(lambda: Team)
+    challenge: Mapped[Challenge] = relationship(lambda: Challenge)
+    files: Mapped[list[SubmissionFile]] = relationship(lambda: SubmissionFile, back_populates="submission",
+                                                          cascade="all, delete-orphan")
+    override: Mapped[DeadlineOverride | None] = relationship(lambda: DeadlineOverride)
 
 
 class SubmissionFile(IdMixin, Model):
@@ -308,7 +313,7 @@ class SubmissionFile(IdMixin, Model):
     content_type: Mapped[str] = mapped_column(String(127), default="application/octet-stream")
     size: Mapped[int] = mapped_column(default=0)
 
-    submission: Mapped[Submission] = relationship(back_populates="files")
+    submission: Mapped[Submission] = relationship(lambda: Submission, back_populates="files")
 
 
 class Criterion(IdMixin, Model):
@@ -323,7 +328,7 @@ class Criterion(IdMixin, Model):
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     max_points: Mapped[int] = mapped_column(default=10)
 
-    edition: Mapped[Edition] = relationship(back_populates="criteria")
+    edition: Mapped[Edition] = relationship(lambda: Edition, back_populates="criteria")
 
     @property
     def display_name(self) -> str:
@@ -337,7 +342,7 @@ class JuryAssignment(IdMixin, Model):
     challenge_id: Mapped[int] = mapped_column(ForeignKey("idarathon_challenge.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
 
-    challenge: Mapped[Challenge] = relationship()
+    challenge: Mapped[Challenge] = relationship(lambda: Challenge)
     user: Mapped["User"] = relationship("User")  # noqa: F821
 
 
@@ -350,7 +355,7 @@ class ConflictOfInterest(IdMixin, Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    team: Mapped[Team] = relationship()
+    team: Mapped[Team] = relationship(lambda: Team)
     user: Mapped["User"] = relationship("User")  # noqa: F821
 
 
@@ -368,9 +373,10 @@ class ScoreSheet(IdMixin, TimestampMixin, Model):
     comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    team: Mapped[Team] = relationship()
+    team: Mapped[Team] = relationship(lambda: Team)
     jury: Mapped["User"] = relationship("User")  # noqa: F821
-    marks: Mapped[list[ScoreMark]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
+    marks: Mapped[list[ScoreMark]] = relationship(lambda: ScoreMark, back_populates="sheet",
+                                                    cascade="all, delete-orphan")
 
 
 class ScoreMark(IdMixin, Model):
@@ -381,8 +387,8 @@ class ScoreMark(IdMixin, Model):
     criterion_id: Mapped[int] = mapped_column(ForeignKey("idarathon_criterion.id", ondelete="CASCADE"), index=True)
     points: Mapped[float] = mapped_column(Float)
 
-    sheet: Mapped[ScoreSheet] = relationship(back_populates="marks")
-    criterion: Mapped[Criterion] = relationship()
+    sheet: Mapped[ScoreSheet] = relationship(lambda: ScoreSheet, back_populates="marks")
+    criterion: Mapped[Criterion] = relationship(lambda: Criterion)
 
 
 class ResultEntry(IdMixin, Model):
@@ -403,8 +409,8 @@ class ResultEntry(IdMixin, Model):
     tie_note: Mapped[str | None] = mapped_column(String(255))
     award: Mapped[str | None] = mapped_column(String(32))  # first, second, third
 
-    team: Mapped[Team] = relationship()
-    challenge: Mapped[Challenge] = relationship()
+    team: Mapped[Team] = relationship(lambda: Team)
+    challenge: Mapped[Challenge] = relationship(lambda: Challenge)
 
 
 class Announcement(IdMixin, TimestampMixin, Model):
@@ -417,7 +423,7 @@ class Announcement(IdMixin, TimestampMixin, Model):
     body: Mapped[str] = mapped_column(Text)
     by_email: Mapped[bool] = mapped_column(default=True)
 
-    challenge: Mapped[Challenge | None] = relationship()
+    challenge: Mapped[Challenge | None] = relationship(lambda: Challenge)
     author: Mapped["User | None"] = relationship("User")  # noqa: F821
 
 
@@ -433,7 +439,7 @@ class Question(IdMixin, TimestampMixin, Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    challenge: Mapped[Challenge] = relationship()
+    challenge: Mapped[Challenge] = relationship(lambda: Challenge)
     asked_by: Mapped["User | None"] = relationship("User", foreign_keys=[asked_by_id])  # noqa: F821
 
 
