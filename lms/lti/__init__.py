@@ -5,7 +5,7 @@ EMBED_SESSION_KEY = "lti_embedded"
 
 
 def init_app(app):
-    from flask import request, session
+    from flask import has_request_context, request, session
 
     from lms.courses.results import result_recorded
 
@@ -28,22 +28,19 @@ def init_app(app):
             embedded = False
         return {"embedded": embedded}
 
-    @app.after_request
-    def _iframe_session_cookie(response):
-        """Inside a platform iframe the session cookie is third-party: over TLS it needs SameSite=None."""
-        if not request.is_secure or not session.get(EMBED_SESSION_KEY):
-            return response
-        name = app.config.get("SESSION_COOKIE_NAME", "session")
-        cookies = response.headers.getlist("Set-Cookie")
-        if not any(c.startswith(name + "=") for c in cookies):
-            return response
-        response.headers.remove("Set-Cookie")
-        for cookie in cookies:
-            if cookie.startswith(name + "="):
-                parts = [p for p in cookie.split("; ") if not p.lower().startswith("samesite=")]
-                if "Secure" not in parts:
-                    parts.append("Secure")
-                parts.append("SameSite=None")
-                cookie = "; ".join(parts)
-            response.headers.add("Set-Cookie", cookie)
-        return response
+    # Inside a platform iframe the session cookie is third-party: over TLS it must be SameSite=None; Secure.
+    # Flask writes the session cookie after every after_request hook, so this is said to the session
+    # interface itself (subclassing whatever interface is installed).
+    base = type(app.session_interface)
+
+    class EmbeddedAwareSessionInterface(base):
+        def _embedded_over_tls(self) -> bool:
+            return has_request_context() and request.is_secure and bool(session.get(EMBED_SESSION_KEY))
+
+        def get_cookie_samesite(self, app):
+            return "None" if self._embedded_over_tls() else super().get_cookie_samesite(app)
+
+        def get_cookie_secure(self, app):
+            return True if self._embedded_over_tls() else super().get_cookie_secure(app)
+
+    app.session_interface = EmbeddedAwareSessionInterface()

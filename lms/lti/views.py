@@ -95,7 +95,10 @@ def launch():
 
         enqueue_roster_sync(context)
     landing = landing_url(course, activity)
-    message.save(user.id, landing)
+    record = message.save(user.id, landing)
+    if message.form.get("lti_storage_checked"):
+        # Verified through the platform's storage: this iframe keeps no cookie, so no session either.
+        return render_template("lti/continue.html", launch_id=record.launch_id, course=course, activity=activity)
     return redirect(landing)
 
 
@@ -220,11 +223,14 @@ def lti11_launch():
 def admin():
     require("lti.manage")
     platforms = list(db.session.scalars(select(LtiPlatform).order_by(LtiPlatform.issuer, LtiPlatform.client_id)))
+    contexts = list(db.session.scalars(select(LtiContext).where(LtiContext.course_id.is_not(None))
+                                       .order_by(LtiContext.id.desc()).limit(100)))
     consumers = list(db.session.scalars(select(LtiConsumer).order_by(LtiConsumer.key)))
     from .forms import ConsumerForm, PlatformForm, SimpleForm
 
     platform_form, consumer_form = PlatformForm(prefix="p"), ConsumerForm(prefix="c")
-    return render_template("lti/admin.html", platforms=platforms, consumers=consumers, tool=tool_urls(),
+    return render_template("lti/admin.html", platforms=platforms, consumers=consumers, contexts=contexts,
+                           tool=tool_urls(),
                            platform_form=platform_form, consumer_form=consumer_form, simple_form=SimpleForm(),
                            invite_url=session.pop("lti_invite_url", None), current_key=keys.current_key())
 
@@ -303,7 +309,8 @@ def sync_context(context_id: int):
         abort(400)
     count = sync_roster(context)
     flash(_("%(n)d members synchronised from the platform.", n=count), "success")
-    return redirect(request.referrer or url_for("lti.show_course", course_id=course.id))
+    return redirect(url_for("lti.admin") if current_user.is_administrator
+                    else url_for("lti.show_course", course_id=course.id))
 
 
 # -- Dynamic Registration -------------------------------------------------------------------------------------------

@@ -277,4 +277,9 @@ def test_platform_storage_replaces_the_cookie_when_cookies_are_blocked(registere
     step = browser.post(action, data=fields)
     assert step.status_code == 200 and 'data-mode="get"' in step.text  # asks the platform's storage
     final = browser.post(action, data={**fields, "lti_storage_secret": secret, "lti_storage_checked": "1"})
-    assert final.status_code == 200 and course_data.course_title in final.text
+    # No cookie survives in this iframe: the learner continues in a new window, once.
+    assert final.status_code == 200 and 'id="lti-continue"' in final.text
+    continue_url = re.search(r'id="lti-continue" href="([^"]+)"', final.text).group(1)
+    opened = browser.get(platform.tool_url + continue_url)
+    assert opened.status_code == 200 and course_data.course_title in opened.text
+    assert browser_session().get(platform.tool_url + continue_url).status_code == 404
