@@ -161,3 +161,39 @@ def test_request_valid_continue_does_not_look_into_the_next_cluster():
     assert s.request_valid("previous") is False
     r = finish(s)
     assert not r.valid and r.exception == "SB.2.2-1"
+
+
+def test_jump_needs_a_current_activity():
+    s = session(LINEAR)
+    r = s.navigate("{target=b}jump")
+    assert not r.valid and r.exception == "SB.2.13-1"
+
+
+def test_abandon_ends_nothing_but_deactivates():
+    s = session(LINEAR)
+    s.start()
+    r = s.navigate("abandon")
+    assert r.valid and r.delivered is None
+    assert not s.is_active("a") and s.current_activity == "a"
+    assert s.navigate("exit").exception == "NB.2.1-12"  # nothing active to exit
+    assert s.navigate("{target=b}choice").delivered == "b"
+
+
+def test_suspended_sco_is_resumed_without_a_new_attempt_and_cleared_by_choice():
+    body = cluster("m", leaf("a") + leaf("b"), seq=FLOW) + leaf("c")
+    s = session(manifest(body, org_seq=FLOW))
+    s.start()
+    s.report(exit="suspend", completion_status="incomplete")
+    assert s.navigate("suspendAll").ended
+    assert s.suspended_activity == "a"
+    assert s.state.act("a").is_suspended and s.state.act("m").is_suspended
+    s.navigate("resumeAll")
+    assert s.current_activity == "a" and s.state.act("a").activity_attempt_count == 1
+    assert not s.state.act("m").is_suspended
+    # suspend again, then start elsewhere: the suspension is cleared (DB.2.1)
+    s.report(exit="suspend")
+    s.navigate("suspendAll")
+    s.state.current_activity = None
+    assert s.navigate("{target=c}choice").delivered == "c"
+    assert s.suspended_activity is None
+    assert not s.state.act("a").is_suspended and not s.state.act("m").is_suspended
