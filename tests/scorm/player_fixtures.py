@@ -6,9 +6,10 @@ from lms.scorm.services import import_package
 from tests.factories import enrol, make_course, make_user
 
 
-def setup_activity(package_path, *, settings: dict | None = None, learner_name: str | None = None):
+def setup_activity(package_path, *, settings: dict | None = None, learner_name: str | None = None,
+                   language: str = "en"):
     course = make_course()
-    learner = make_user(learner_name, full_name="Amina Benali")
+    learner = make_user(learner_name, full_name="Amina Benali", language=language)
     enrol(learner, course)
     version = import_package(course, package_path)
     activity = version.package.activity

@@ -1,0 +1,52 @@
+"""Display modes, hidden LMS UI and accessibility of the player."""
+from __future__ import annotations
+
+import pytest
+
+from lms.core.db import db
+from tests.scorm.browser.test_player_browser import _tmp, sco, track, wait_for
+from tests.scorm.player_fixtures import setup_activity
+from tests.scorm.player_packages import multi_12, single_12
+
+pytestmark = pytest.mark.browser
+
+
+def test_new_window_mode_finds_the_api_through_the_opener(page, live_server, browser_login):
+    _course, learner, activity = setup_activity(single_12(_tmp()), settings={"scorm_display": "window"})
+    db.session.commit()
+    browser_login(learner.username)
+    with page.expect_popup() as popup_info:
+        page.goto(f"{live_server.url}/activities/{activity.id}/play")
+    popup = popup_info.value
+    popup.wait_for_function("() => document.body && document.body.dataset.ready === '1'")
+    assert "ready true entry=ab-initio" in popup.inner_text("#status")
+    popup.evaluate("() => [sco.set('cmi.core.lesson_location', 'from-window'), sco.commit()]")
+    wait_for(lambda: (t := track(activity, "SCO-1")) and t.location == "from-window", message="window commit")
+    assert page.locator("#scorm-frame").is_hidden()
+
+
+def test_player_chrome_is_accessible_and_right_to_left(page, live_server, browser_login, axe_check):
+    _course, learner, activity = setup_activity(multi_12(_tmp()), language="ar")
+    db.session.commit()
+    browser_login(learner.username)
+    page.goto(f"{live_server.url}/activities/{activity.id}/play")
+    sco(page, "one/index.html")
+    assert page.get_attribute("html", "dir") == "rtl"
+    # the TOC is on the start side: in Arabic, to the right of the content
+    toc = page.locator("#scorm-toc").bounding_box()
+    stage = page.locator("#scorm-stage").bounding_box()
+    assert toc["x"] > stage["x"]
+    assert page.locator("#scorm-previous").is_disabled() and page.locator("#scorm-continue").is_enabled()
+    axe_check(page, context={"exclude": [["#scorm-frame"]]})
+
+
+def test_hide_lms_ui_hides_the_buttons_the_package_asks(page, live_server, browser_login):
+    from tests.scorm.packages import scorm2004_package
+
+    _course, learner, activity = setup_activity(scorm2004_package(_tmp()))
+    db.session.commit()
+    browser_login(learner.username)
+    page.goto(f"{live_server.url}/activities/{activity.id}/play")
+    page.wait_for_function("() => TamkeenPlayer.state().item === 'ITEM-1'")
+    assert page.locator("#scorm-continue").is_hidden() and page.locator("#scorm-previous").is_hidden()
+    assert page.locator("#scorm-exit").is_visible()
