@@ -13,6 +13,7 @@ bp = Blueprint("lti", __name__, template_folder="templates", static_folder="stat
 bp.add_url_rule("/login", "login", views.login, methods=["GET", "POST"])
 bp.add_url_rule("/launch", "launch", views.launch, methods=["POST"])
 bp.add_url_rule("/jwks", "jwks", views.jwks)
+bp.add_url_rule("/canvas.json", "canvas_configuration", views.canvas_configuration)
 bp.add_url_rule("/continue/<launch_id>", "continue_launch", views.continue_launch)
 bp.add_url_rule("/deep-link/<launch_id>", "deep_link_choose", views.deep_link_choose)
 bp.add_url_rule("/deep-link/<launch_id>", "deep_link_submit", views.deep_link_submit, methods=["POST"])

@@ -140,6 +140,31 @@ def continue_launch(launch_id: str):
     return redirect(record.landing_url or url_for("core.home"))
 
 
+def canvas_configuration():
+    """Canvas developer key "Enter URL" / "Paste JSON" configuration."""
+    from .registration import SCOPES
+
+    launch_url = tool_url("/lti/launch")
+    domain = tool_urls()["domain"]
+    placements = [
+        {"placement": placement, "message_type": message_type, "target_link_uri": launch_url,
+         "text": current_app.config.get("SITE_NAME") or "Tamkeen"}
+        for placement, message_type in (("link_selection", "LtiDeepLinkingRequest"),
+                                         ("assignment_selection", "LtiDeepLinkingRequest"),
+                                         ("course_navigation", "LtiResourceLinkRequest"))]
+    return jsonify({
+        "title": current_app.config.get("SITE_NAME") or "Tamkeen",
+        "description": "Tamkeen LMS: courses, SCORM and cmi5 activities",
+        "oidc_initiation_url": tool_url("/lti/login"),
+        "target_link_uri": launch_url,
+        "public_jwk_url": tool_url("/lti/jwks"),
+        "scopes": SCOPES,
+        "extensions": [{"platform": "canvas.instructure.com", "domain": domain, "privacy_level": "public",
+                        "settings": {"placements": placements}}],
+        "custom_fields": {},
+    })
+
+
 def jwks():
     response = jsonify(keys.jwks())
     response.headers["Cache-Control"] = "public, max-age=300"
@@ -242,6 +267,7 @@ def tool_urls() -> dict:
         "jwks": tool_url("/lti/jwks"),
         "deep_link": tool_url("/lti/launch"),
         "lti11": tool_url("/lti/1.1/launch"),
+        "canvas_json": tool_url("/lti/canvas.json"),
         "domain": tool_url("/").split("://", 1)[1].rstrip("/"),
     }
 
