@@ -97,3 +97,38 @@ def test_register_approve_attend_certificate_in_arabic(app, page, live_server, b
              if m.payload["to"] == learner_email]
     assert any("إتمام التكوين" in m["subject"] for m in mails)
     assert any("مؤكد" in m["subject"] for m in mails)
+
+
+def test_organiser_and_learner_pages_are_accessible_in_arabic_and_french(app, page, live_server, browser_login,
+                                                                         axe_check):
+    from lms.sessions import services
+    from lms.sessions.models import AttendanceStatus as A
+
+    organiser = make_user("organiser.ar", role="manager", language="ar", administration=make_administration())
+    learner = make_user("learner.fr", language="fr", gender="male")
+    event = make_event(organiser=organiser, topic="innovation", title={"ar": "الابتكار العمومي", "fr": "Innovation"})
+    session = make_session(event, days=2)
+    services.register(session.id, learner)
+    services.record_attendance(session, {learner.id: A.present}, None)
+    event_id, session_id = event.id, session.id
+    db.session.commit()
+
+    browser_login("organiser.ar")
+    day = page.evaluate("new Date().toISOString().slice(0, 10)")
+    for path in (f"/training/events/{event_id}/manage", f"/training/events/{event_id}/edit", "/training/events/new",
+                 f"/training/events/{event_id}/results", "/training/reports", f"/training/?view=month&date={day}",
+                 f"/training/?view=week&date={day}", f"/training/sessions/{session_id}/reschedule", "/training/my"):
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("dir") == "rtl", path
+        axe_check(page)
+
+    _switch_user(page, browser_login, "learner.fr")
+    for path in (f"/training/events/{event_id}/survey", "/training/my", f"/training/events/{event_id}"):
+        page.goto(live_server.url + path)
+        assert page.locator("html").get_attribute("dir") == "ltr", path
+        axe_check(page)
+    page.goto(f"{live_server.url}/training/events/{event_id}/survey")
+    page.locator("label[for='overall-5']").click()
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    page.wait_for_load_state()
+    assert "Merci pour vos réponses" in page.locator(".flashes").inner_text()
