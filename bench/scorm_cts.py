@@ -799,6 +799,7 @@ class RuntimeDataModel:
                 continue
             objs.append({"id": o["id"], "success_status": o.get("success_status"),
                          "completion_status": o.get("completion_status"),
+                         "set_fields": [k for k in ("success_status", "completion_status") if k in o],
                          "score_scaled": o.get("score_scaled"), "score_raw": o.get("score_raw"),
                          "score_min": o.get("score_min"), "score_max": o.get("score_max"),
                          "progress_measure": o.get("progress_measure")})
@@ -809,7 +810,8 @@ class RuntimeDataModel:
             score_scaled=self.d.get("score.scaled"), score_raw=self.d.get("score.raw"),
             score_min=self.d.get("score.min"), score_max=self.d.get("score.max"),
             progress_measure=self.d.get("progress_measure"), objectives=objs,
-            session_time=self.d.get("session_time"), exit=self.d.get("exit"))
+            session_time=self.d.get("session_time"), exit=self.d.get("exit"),
+            set_by_content=[k for k in ("completion_status", "success_status") if k in self.d])
         req = self.nav_request if self.nav_request != "_none_" else (implied or "_none_")
         if req != "_none_":
             self.nav_result = s.navigate(req)

@@ -44,6 +44,9 @@ class ObjectiveReport:
     score_min: Optional[float] = None
     score_max: Optional[float] = None
     progress_measure: Optional[float] = None
+    # the fields the SCO set itself (e.g. ["success_status"]); None: a status of "unknown" is
+    # taken as "not set" (a default of the data model), any other value as set
+    set_fields: Optional[list[str]] = None
 
 
 @dataclass
@@ -60,6 +63,11 @@ class ScoReport:
     objectives: list[ObjectiveReport] = field(default_factory=list)
     session_time: Optional[Any] = None  # seconds or ISO 8601 duration
     exit: Optional[str] = None  # suspend | normal | logout | time-out | ""
+    # cmi elements the SCO set itself during the attempt ("completion_status", "success_status").
+    # None: "unknown" is taken as "never set" (the LMS then assumes completed / satisfied at the
+    # end of the attempt unless the delivery controls say the content sets them).  Pass the set
+    # when you know it: a status the SCO explicitly set to "unknown" is then kept unknown.
+    set_by_content: Optional[Any] = None
 
 
 def _f(v) -> Optional[float]:
@@ -191,6 +199,7 @@ class SequencingSession:
                     known = ObjectiveReport.__dataclass_fields__
                     objs.append(ObjectiveReport(**{k: v for k, v in o.items() if k in known}))
             report = ScoReport(objectives=objs, **values)
+        report = self._normalise(report)
         seq = self.seq
         aid = activity_id or self.state.current_activity
         a = self.tree.get(aid) if aid else None
@@ -256,6 +265,32 @@ class SequencingSession:
         if report.exit in ("time-out", "logout"):
             return "exitAll"
         return None
+
+    @staticmethod
+    def _normalise(report: ScoReport) -> ScoReport:
+        """Statuses left at the data model's default ("unknown") become None (not set)."""
+        def explicit(name: str, value, chosen) -> Optional[str]:
+            if value is None:
+                return None
+            if chosen is None:
+                return None if value == "unknown" else value
+            return value if name in chosen else (None if value == "unknown" else value)
+
+        chosen = set(report.set_by_content) if report.set_by_content is not None else None
+        objs = []
+        for o in report.objectives:
+            fields_set = set(o.set_fields) if o.set_fields is not None else None
+            objs.append(ObjectiveReport(
+                id=o.id, success_status=explicit("success_status", o.success_status, fields_set),
+                completion_status=explicit("completion_status", o.completion_status, fields_set),
+                score_scaled=o.score_scaled, score_raw=o.score_raw, score_min=o.score_min,
+                score_max=o.score_max, progress_measure=o.progress_measure, set_fields=o.set_fields))
+        return ScoReport(
+            completion_status=explicit("completion_status", report.completion_status, chosen),
+            success_status=explicit("success_status", report.success_status, chosen),
+            score_scaled=report.score_scaled, score_raw=report.score_raw, score_min=report.score_min,
+            score_max=report.score_max, progress_measure=report.progress_measure, objectives=objs,
+            session_time=report.session_time, exit=report.exit, set_by_content=report.set_by_content)
 
     def _apply_objective(self, a: Activity, od, o: ObjectiveReport) -> None:
         seq = self.seq

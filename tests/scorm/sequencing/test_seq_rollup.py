@@ -136,3 +136,28 @@ def test_use_current_attempt_objective_info():
     # b belongs to the previous attempt of m: unknown for this rollup -> nothing concluded
     assert status(s, "m")[0] is None
     assert status(s, "b")[0] is True  # b keeps its own data
+
+
+def test_unknown_is_a_default_unless_the_content_set_it():
+    s = session(manifest(leaf("a") + leaf("b") + leaf("c"), org_seq=FLOW))
+    s.start()
+    # the data model's defaults: the LMS assumes completed and satisfied at the end of the attempt
+    finish(s, completion_status="unknown", success_status="unknown")
+    assert status(s, "a")[:2] == (True, True)
+    # the SCO itself set both to unknown: they stay unknown
+    finish(s, completion_status="unknown", success_status="unknown",
+           set_by_content=["completion_status", "success_status"])
+    assert status(s, "b")[:2] == (None, None)
+
+
+def test_explicit_unknown_objective_clears_the_shared_value():
+    w = ('<imsss:objectives><imsss:primaryObjective/><imsss:objective objectiveID="o">'
+         '<imsss:mapInfo targetObjectiveID="g" writeSatisfiedStatus="true"/></imsss:objective></imsss:objectives>')
+    s = session(manifest(leaf("a", seq=w) + leaf("b", seq=w) + leaf("c", seq=w), org_seq=FLOW))
+    s.start()
+    finish(s, objectives=[{"id": "o", "success_status": "passed"}])
+    assert s.global_objectives["g"]["satisfied"] is True
+    finish(s, objectives=[{"id": "o", "success_status": "unknown"}])  # a default: no change
+    assert s.global_objectives["g"]["satisfied"] is True
+    finish(s, objectives=[{"id": "o", "success_status": "unknown", "set_fields": ["success_status"]}])
+    assert s.global_objectives["g"]["satisfied"] is None
