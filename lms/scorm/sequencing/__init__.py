@@ -35,7 +35,12 @@ Public API (what the player wires):
     session.report(completion_status="completed", success_status="passed",
                    score_scaled=0.8, progress_measure=1.0, session_time="PT5M",
                    objectives=[{"id": "obj1", "success_status": "passed", "score_scaled": 0.9}],
-                   exit="suspend"|"normal"|"")     # returns 'exitAll' for time-out/logout
+                   exit="suspend"|"normal"|"",     # returns 'exitAll' for time-out/logout
+                   set_by_content=["completion_status"])  # optional, see below
+    #    "unknown" is taken as the data model's default (never set) unless listed in
+    #    set_by_content (objectives: "set_fields"): then the LMS does not assume completed /
+    #    satisfied at the end of the attempt, and an objective set to unknown clears its
+    #    shared (global) value.  Do not report after abandon/abandonAll.
     result = session.navigate("continue")          # or previous, exit, exitAll, suspendAll,
                                                    # abandon, abandonAll, start, resumeAll,
                                                    # "{target=ID}choice", "{target=ID}jump"
