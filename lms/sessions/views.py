@@ -265,6 +265,7 @@ def manage_event(event_id: int):
     registrations = {s.id: list(s.registrations) for s in event.sessions}
     return render_template("sessions/manage.html", event=event, session_form=_session_form(), quota_form=quota_form,
                            registrations=registrations, cancel_form=CancelForm(prefix="c"), action=ActionForm(),
+                           cancel_event_form=CancelForm(prefix="e"),
                            seats={s.id: services.seats_taken(s) for s in event.sessions})
 
 
@@ -320,6 +321,16 @@ def cancel_session(session_id: int):
         services.cancel_session(session, current_user, form.reason.data or None)
         flash(_("The session is cancelled; the registrants are notified."), "success")
     return redirect(url_for("sessions.manage_event", event_id=session.event_id))
+
+
+@login_required
+def cancel_event(event_id: int):
+    event = _event(event_id, "sessions.manage_event")
+    form = CancelForm(prefix="e")
+    if form.validate_on_submit():
+        services.cancel_event(event, current_user, form.reason.data or None)
+        flash(_("The training event is cancelled; the registrants are notified."), "success")
+    return redirect(url_for("sessions.manage_event", event_id=event.id))
 
 
 @login_required

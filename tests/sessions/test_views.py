@@ -120,3 +120,17 @@ def test_demo_data_has_an_upcoming_event_with_two_sessions(app):
     assert all(len(e.sessions) == 2 for e in events)
     assert {e.language for e in events} == {"ar", "fr"}
     assert len(services.calendar_sessions(services.utcnow())) == 4
+
+
+def test_the_organiser_cancels_an_event(app, client, auth):
+    organiser = make_user(role="instructor")
+    learner = make_user(language="fr")
+    event = make_event(organiser=organiser)
+    sessions = [make_session(event, days=d) for d in (3, 4)]
+    services.register(sessions[0].id, learner)
+    db.session.commit()
+    auth.login(organiser)
+    assert client.post(f"/training/events/{event.id}/cancel", data={"e-reason": "Report"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(TrainingEvent, event.id).status.value == "cancelled"
+    assert services.find_registration(sessions[0], learner).state == S.cancelled
