@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
-from flask_babel import to_utc
+from flask import current_app
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, DateTimeLocalField, EmailField, IntegerField, SelectField, StringField, TextAreaField
@@ -14,11 +16,26 @@ from lms.core.i18n import _l
 REQUIRED = _l("This field is required.")
 
 
+def _zone() -> ZoneInfo:
+    name = getattr(current_user, "timezone", None) or current_app.config["DEFAULT_TIMEZONE"]
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+
+
 def aware_utc(value):
-    """A local date and time typed in a form (the user's zone) as an aware UTC datetime."""
+    """A local date and time typed in a form (the user's zone, Casablanca by default) as aware UTC."""
     if value is None:
         return None
-    return to_utc(value).replace(tzinfo=timezone.utc)
+    return value.replace(tzinfo=_zone()).astimezone(timezone.utc)
+
+
+def local_naive(value):
+    """The inverse, to prefill datetime-local inputs."""
+    if value is None:
+        return None
+    return value.astimezone(_zone()).replace(tzinfo=None)
 
 
 def _int_or_none(value):

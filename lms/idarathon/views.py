@@ -119,6 +119,8 @@ def edit_edition(edition_id: int):
         form.faq.data = "\n".join(f"{localized(i['q'])} | {localized(i['a'])}" for i in edition.faq or [])
         form.partners.data = "\n".join(f"{p['name']} | {p.get('url') or ''}" for p in edition.partners or [])
         form.allowed_extensions.data = ", ".join(edition.allowed_extensions or [])
+        for name in DATE_FIELDS:
+            getattr(form, name).data = forms.local_naive(getattr(edition, name))
     if form.validate_on_submit():
         edition.year = form.year.data
         edition.title = _bilingual(form, "title")
