@@ -19,6 +19,7 @@ import re
 import sys
 import traceback
 from pathlib import Path
+from typing import Optional
 from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -131,6 +132,22 @@ def expand_value(spec: str) -> str:
         toks = spec.split("~")
         return "{target=%s}" % toks[1] + "".join(ABBR.get(t, t) for t in toks[2:])
     return ABBR.get(spec, spec)
+
+
+def _pattern_key(value: str) -> str:
+    """Response patterns compare with their default flags left out (as ADL's typed equality)."""
+    out = []
+    for item in value.split("[,]"):
+        flags = []
+        while True:
+            m = re.match(r"^\{(case_matters|order_matters|lang)=([^}]*)\}", item)
+            if not m:
+                break
+            flags.append(m.group(0))
+            item = item[m.end():]
+        flags = sorted(f for f in flags if f not in ("{case_matters=false}", "{order_matters=true}", "{lang=en}"))
+        out.append("".join(flags) + item)
+    return "[,]".join(out)
 
 
 def _values_equal(expected: str, got: str) -> bool:
@@ -384,6 +401,9 @@ class Player:
             got = dm.Commit(param)
             exp = expand_value(expected)
         elif op == "GET":
+            typed = None
+            if "!" in param:  # "element!type": the interaction type the evaluator compares with
+                param, typed = param.split("!", 1)
             element = expand_element(param, dm)
             got = dm.GetValue(element)
             if "&" in param and param.endswith("~id") and expected == "":
@@ -417,10 +437,17 @@ class Player:
         else:
             return
         code = dm.GetLastError()
+        if (op == "GET" and "comments_from_lms" in element and not element.endswith(("_children", "_count"))):
+            # ADL accepts any valid value or one of these error codes (evaluateGetCommentsFromLMS)
+            if code in ("0", "301", "122") or (element == "cmi.comments_from_lms" and code == "401"):
+                return
+            raise Mismatch(f"{where}: comments_from_lms returned error {code}")
         if op == "GET" and ("request_valid" in element):
             ok = got == exp
         elif op == "GET" and element.endswith("._children"):
             ok = set(got.split(",")) == set(exp.split(","))
+        elif op == "GET" and typed:
+            ok = _pattern_key(got) == _pattern_key(exp)
         elif op == "GET" and expected == "" and not ("&" in param and param.endswith("~id")):
             ok = True if err != "0" else True
         else:
@@ -549,9 +576,9 @@ class DMError(Exception):
 
 
 _REAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
-_TIME = re.compile(
-    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d(\.\d{1,2})?"
-    r"(Z|[+-]([01]\d|2[0-3])(:[0-5]\d)?)?)?)?)?)?)?$")
+_TIME = re.compile(  # time (second,10,2): a time zone only after fractions of a second
+    r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d(\.\d{1,2}"
+    r"(Z|[+-]([01]\d|2[0-3])(:[0-5]\d)?)?)?)?)?)?)?)?$")
 _LANG = re.compile(r"^([A-Za-z]{1,3}|[ixIX])(-[A-Za-z0-9]{1,8})*$")
 _LOCALIZED = re.compile(r"^\{lang=([^}]*)\}")
 
@@ -571,19 +598,148 @@ def _vocab(value: str, allowed) -> str:
     return value
 
 
-def _lang_ok(code: str) -> bool:
-    return code == "" or bool(_LANG.match(code)) and len(code.split("-")[0]) in (1, 2, 3)
+# ISO 639-2 collective and special codes (CLDR, through Babel, knows the individual languages)
+_ISO639_COLLECTIVE = set(
+    "afa alg apa art ath aus bad bai bat ber bnt btk cai cau cel cmc cpe cpf cpp crp cus day dra fiu gem "
+    "ijo inc ine ira iro kar khi kro map mis mkh mno mul mun myn nah nai nic nub oto paa phi pra roa sai "
+    "sal sem sgn sio sit sla smi son ssa tai tup tut und wak wen ypk znd zxx".split())
+_KNOWN_LANGS: set = set()
+
+
+def _known_languages() -> set:
+    if not _KNOWN_LANGS:
+        from babel import Locale
+        from babel.core import get_global
+        _KNOWN_LANGS.update(k.lower() for k in Locale("en").languages)
+        _KNOWN_LANGS.update(k.lower() for k in get_global("language_aliases"))
+        _KNOWN_LANGS.update(_ISO639_COLLECTIVE)
+    return _KNOWN_LANGS
+
+
+def _lang_ok(code: str, allow_empty: bool = True) -> bool:
+    """language_type: an ISO 639 code (2 or 3 letters, or i-/x-) and optional subtags."""
+    if code == "":
+        return allow_empty
+    if not _LANG.match(code):
+        return False
+    primary = code.split("-")[0].lower()
+    if primary in ("i", "x"):
+        return "-" in code
+    return primary in _known_languages()
 
 
 def _localized(value: str, maxlen: int) -> str:
     m = _LOCALIZED.match(value)
-    if m and not _lang_ok(m.group(1)):
+    if m and not _lang_ok(m.group(1), allow_empty=False):
         raise DMError("406")
     return value
 
 
+_SHORT_ID = re.compile(r"^[^\s\[\]]{1,250}$")
+_NUM = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _short_id(value: str) -> bool:
+    return bool(_SHORT_ID.match(value)) and (not value.startswith("urn:") or bool(
+        re.match(r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$", value)))
+
+
+def _strip_flags(value: str, allowed: tuple) -> Optional[str]:
+    """Remove leading {case_matters=..}{order_matters=..} flags; None when one is malformed."""
+    seen = set()
+    while True:
+        m = re.match(r"^\{(case_matters|order_matters)=([^}]*)\}", value)
+        if not m:
+            return value
+        if m.group(1) not in allowed or m.group(1) in seen or m.group(2) not in ("true", "false"):
+            return None
+        seen.add(m.group(1))
+        value = value[m.end():]
+
+
+def _localized_ok(item: str, maxlen: int) -> bool:
+    m = _LOCALIZED.match(item)
+    if m:
+        if not _lang_ok(m.group(1), allow_empty=False):
+            return False
+        item = item[m.end():]
+    return True  # longer than the smallest permitted maximum is still accepted (SPM)
+
+
+def _response_ok(kind: str, value: str, pattern: bool) -> bool:
+    """cmi.interactions.n.correct_responses.m.pattern / learner_response (RTE 4.2.9)."""
+    if kind == "true-false":
+        return value in ("true", "false")
+    if kind == "choice":
+        if value == "":
+            return True
+        items = value.split("[,]")
+        return all(_short_id(i) for i in items) and len(set(items)) == len(items)
+    if kind == "sequencing":
+        items = value.split("[,]")
+        return value != "" and all(_short_id(i) for i in items)
+    if kind == "likert":
+        return _short_id(value)
+    if kind == "matching":
+        if value == "":
+            return False
+        for pair in value.split("[,]"):
+            parts = pair.split("[.]")
+            if len(parts) != 2 or not all(_short_id(p) for p in parts):
+                return False
+        return True
+    if kind == "fill-in":
+        if pattern:
+            value = _strip_flags(value, ("case_matters", "order_matters"))
+            if value is None:
+                return False
+        return all(_localized_ok(i, 250) for i in value.split("[,]"))
+    if kind == "long-fill-in":
+        if pattern:
+            value = _strip_flags(value, ("case_matters",))
+            if value is None:
+                return False
+        return _localized_ok(value, 4000)
+    if kind == "numeric":
+        if not pattern:
+            return bool(_NUM.match(value))
+        if "[:]" not in value:
+            return bool(_NUM.match(value))
+        lo, _, hi = value.partition("[:]")
+        if (lo and not _NUM.match(lo)) or (hi and not _NUM.match(hi)):
+            return False
+        return not (lo and hi and float(lo) > float(hi))
+    if kind == "performance":
+        if pattern:
+            value = _strip_flags(value, ("order_matters",))
+            if value is None:
+                return False
+        if value == "":
+            return False
+        for step in value.split("[,]"):
+            parts = step.split("[.]")
+            if len(parts) != 2 or (parts[0] == "" and parts[1] == ""):
+                return False
+            if parts[0] and not _short_id(parts[0]):
+                return False
+            ans = parts[1]
+            if pattern and "[:]" in ans:
+                lo, _, hi = ans.partition("[:]")
+                if (lo and not _NUM.match(lo)) or (hi and not _NUM.match(hi)):
+                    return False
+            elif len(ans) > 250:
+                return False
+        return True
+    if kind == "other":
+        return len(value) <= 4000
+    return False
+
+
+SINGLE_PATTERN_TYPES = ("true-false", "likert", "numeric", "other")
+
+
 def _timestamp(value: str) -> str:
-    if not _TIME.match(value):
+    if not _TIME.match(value) or not 1970 <= int(value[:4]) <= 2038:
         raise DMError("406")
     return value
 
@@ -1227,6 +1383,13 @@ class RuntimeDataModel:
             else:
                 if "type" not in rec:
                     raise DMError("408")
+                kind = rec["type"]
+                if kind in SINGLE_PATTERN_TYPES and j > 0:
+                    raise DMError("351")
+                if not _response_ok(kind, value, pattern=True):
+                    raise DMError("406")
+                if kind in ("choice", "sequencing") and value in [x for k, x in enumerate(lst) if k != j]:
+                    raise DMError("351")
             if j == len(lst):
                 lst.append(value)
             else:
@@ -1262,6 +1425,8 @@ class RuntimeDataModel:
         elif k == "learner_response":
             if "type" not in rec:
                 raise DMError("408")
+            if not _response_ok(rec["type"], value, pattern=False):
+                raise DMError("406")
         rec[k] = value
 
     def _set_adl(self, el: str, value: str) -> None:
