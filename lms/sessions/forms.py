@@ -84,7 +84,12 @@ class SessionForm(FlaskForm):
 class RescheduleForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("New start"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)])
     ends_at = DateTimeLocalField(_l("New end"), format=DT_FORMAT, validators=[DataRequired(message=REQUIRED)])
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=255)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
     room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
+    online_url = URLField(_l("Online meeting link"), validators=[Optional(), URL(message=_l("Enter a valid link.")),
+                                                                 Length(max=500)])
+    capacity = IntegerField(_l("Capacity (seats)"), validators=[NumberRange(min=1, max=10000)])
     reason = StringField(_l("Reason (sent to the registrants)"), validators=[Optional(), Length(max=500)])
 
 

@@ -124,18 +124,34 @@ def cancel_session(session: TrainingSession, actor: User | None, reason: str | N
 
 
 def reschedule_session(session: TrainingSession, starts_at: datetime, ends_at: datetime, actor: User | None,
-                       reason: str | None = None, **fields) -> None:
+                       reason: str | None = None, capacity: int | None = None, **fields) -> bool:
+    """Move a session or change its place; registrants are told when the date, time or place changed.
+
+    A larger capacity gives the new seats to the waiting list at once. Returns whether registrants were told.
+    """
     if ends_at <= starts_at:
         raise DomainError(_("A session must end after it starts."), code="invalid_dates", field="ends_at")
+    session = _lock_session(session.id)
     if session.status == SessionStatus.cancelled:
         raise DomainError(_("This session is cancelled."), code="session_cancelled", status=409)
+    moved = (session.starts_at, session.ends_at) != (starts_at, ends_at) or any(
+        getattr(session, key) != value for key, value in fields.items())
     session.starts_at, session.ends_at = starts_at, ends_at
     for key, value in fields.items():
         setattr(session, key, value)
-    session.sequence += 1
-    for registration in _active_registrations(session):
-        _mail_session_change(registration.user, session, cancelled=False, reason=reason)
+    if moved:
+        session.sequence += 1
+        for registration in _active_registrations(session):
+            _mail_session_change(registration.user, session, cancelled=False, reason=reason)
+    if capacity is not None and capacity != session.capacity:
+        if capacity < seats_taken(session):
+            raise DomainError(_("%(count)d people already hold a seat: the capacity cannot be lower.",
+                                count=seats_taken(session)), code="capacity_too_low", status=409, field="capacity")
+        session.capacity = capacity
+        db.session.flush()
+        promote_waiting_list(session, actor)
     db.session.flush()
+    return moved
 
 
 def cancel_event(event: TrainingEvent, actor: User | None, reason: str | None = None) -> None:

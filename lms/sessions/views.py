@@ -298,16 +298,21 @@ def reschedule_session(session_id: int):
     if request.method == "GET":
         form.starts_at.data = services.utc_to_local(session.starts_at).replace(tzinfo=None)
         form.ends_at.data = services.utc_to_local(session.ends_at).replace(tzinfo=None)
-        form.room.data = session.room
+        for name in ("venue", "address", "room", "online_url", "capacity"):
+            getattr(form, name).data = getattr(session, name)
     if form.validate_on_submit():
         try:
-            services.reschedule_session(session, services.local_to_utc(form.starts_at.data),
-                                        services.local_to_utc(form.ends_at.data), current_user,
-                                        reason=form.reason.data or None, room=form.room.data or None)
+            moved = services.reschedule_session(
+                session, services.local_to_utc(form.starts_at.data), services.local_to_utc(form.ends_at.data),
+                current_user, reason=form.reason.data or None, capacity=form.capacity.data,
+                venue=form.venue.data or None, address=form.address.data or None, room=form.room.data or None,
+                online_url=form.online_url.data or None)
         except DomainError as error:
-            form.ends_at.errors = [error.message]
+            db.session.rollback()
+            getattr(form, error.field if error.field in ("capacity", "ends_at") else "ends_at").errors = [error.message]
         else:
-            flash(_("The session is rescheduled; the registrants are notified."), "success")
+            flash(_("The session is rescheduled; the registrants are notified.") if moved
+                  else _("The session is saved."), "success")
             return redirect(url_for("sessions.manage_event", event_id=session.event_id))
     return render_template("sessions/reschedule.html", form=form, session=session), \
         (400 if request.method == "POST" else 200)

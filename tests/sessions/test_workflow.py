@@ -180,3 +180,27 @@ def test_weekday_series_skips_the_weekend_and_keeps_local_time(app):
     local = [services.utc_to_local(s.starts_at) for s in sessions]
     assert [d.weekday() for d in local] == [4, 0, 1]
     assert all(d.hour == 9 for d in local)
+
+
+def test_more_seats_promote_the_waiting_list_and_fewer_than_taken_is_refused(app):
+    people = [make_user() for _ in range(3)]
+    session = make_session(make_event(), capacity=1)
+    registrations = [services.register(session.id, person) for person in people]
+    moved = services.reschedule_session(session, session.starts_at, session.ends_at, None, capacity=2)
+    assert moved is False and session.sequence == 0  # same date and place: nobody is bothered
+    assert [r.state for r in registrations] == [S.confirmed, S.confirmed, S.waitlisted]
+    with pytest.raises(DomainError) as refused:
+        services.reschedule_session(session, session.starts_at, session.ends_at, None, capacity=1)
+    assert refused.value.code == "capacity_too_low"
+
+
+def test_the_registrant_mail_is_in_their_own_language(app):
+    french, arabic = make_user(language="fr"), make_user(language="ar")
+    session = make_session(make_event(title={"ar": "تكوين", "fr": "Formation"}))
+    services.register(session.id, french)
+    services.register(session.id, arabic)
+    (fr_mail,) = _mails_to(french.email)
+    (ar_mail,) = _mails_to(arabic.email)
+    assert fr_mail["subject"] == "Formation « Formation » : Confirmée"
+    assert ar_mail["subject"] == "التكوين «تكوين»: مؤكد"
+    assert fr_mail["body"].startswith("Bonjour") and ar_mail["body"].startswith("مرحبًا")
