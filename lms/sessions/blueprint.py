@@ -18,6 +18,7 @@ bp.add_url_rule("/events/<int:event_id>/sessions", "add_sessions", views.add_ses
 bp.add_url_rule("/events/<int:event_id>/cancel", "cancel_event", views.cancel_event, methods=["POST"])
 bp.add_url_rule("/events/<int:event_id>/quotas", "set_quota", views.set_quota, methods=["POST"])
 bp.add_url_rule("/events/<int:event_id>/survey", "survey", views.survey, methods=["GET", "POST"])
+bp.add_url_rule("/events/<int:event_id>/survey-questions", "edit_survey", views.edit_survey, methods=["POST"])
 bp.add_url_rule("/events/<int:event_id>/results", "event_results", views.event_results)
 bp.add_url_rule("/sessions/<int:session_id>/register", "register", views.register, methods=["POST"])
 bp.add_url_rule("/sessions/<int:session_id>/reschedule", "reschedule_session", views.reschedule_session,

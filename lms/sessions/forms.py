@@ -102,6 +102,11 @@ class QuotaForm(FlaskForm):
     seats = IntegerField(_l("Places (empty to remove the quota)"), validators=[Optional(), NumberRange(min=0)])
 
 
+class SurveyQuestionsForm(FlaskForm):
+    scale = TextAreaField(_l("Questions rated from 1 to 5"), description=_l("One question per line."))
+    free_text = TextAreaField(_l("Free-text questions"), description=_l("One question per line."))
+
+
 class DecisionForm(FlaskForm):
     comment = StringField(_l("Comment (optional)"), validators=[Optional(), Length(max=500)])
 

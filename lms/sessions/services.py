@@ -550,6 +550,34 @@ def default_survey_questions() -> list[dict]:
     ]
 
 
+def set_survey_questions(event: TrainingEvent, scale: list[str], free_text: list[str], language: str) -> None:
+    """Replace the questions (one text per line, written in ``language``); unchanged lines keep their
+    translations and ids. Refused once someone has answered, so results always match their questions."""
+    answered = db.session.scalar(select(func.count(SurveyResponse.id)).where(SurveyResponse.event_id == event.id))
+    if answered:
+        raise DomainError(_("People have already answered: the questions can no longer change."),
+                          code="survey_answered", status=409)
+    existing = list(event.survey_questions or [])
+    used_ids = {q["id"] for q in existing}
+    questions = []
+    for kind, lines in (("scale", scale), ("text", free_text)):
+        for line in lines:
+            text = line.strip()
+            if not text:
+                continue
+            same = next((q for q in existing if q["kind"] == kind and localized(q["text"], language) == text
+                         and q not in questions), None)
+            if same is None:
+                number = len(used_ids) + 1
+                while f"q{number}" in used_ids:
+                    number += 1
+                used_ids.add(f"q{number}")
+                same = {"id": f"q{number}", "kind": kind, "text": {language: text[:500]}}
+            questions.append(same)
+    event.survey_questions = questions
+    db.session.flush()
+
+
 def survey_trainers(event: TrainingEvent) -> list[User]:
     people = {u.id: u for u in event.trainers}
     for session in event.scheduled_sessions:

@@ -14,7 +14,8 @@ from lms.core.i18n import _, current_locale, localized, text_direction
 from lms.core.permissions import can, require
 
 from . import ical, reports, services
-from .forms import (ActionForm, CancelForm, DecisionForm, EventForm, QuotaForm, RescheduleForm, SessionForm)
+from .forms import (ActionForm, CancelForm, DecisionForm, EventForm, QuotaForm, RescheduleForm, SessionForm,
+                    SurveyQuestionsForm)
 from .models import (ApprovalMode, AttendanceStatus, EventMode, EventStatus, Registration, RegistrationState,
                      TrainingEvent, TrainingSession)
 
@@ -265,8 +266,31 @@ def manage_event(event_id: int):
     registrations = {s.id: list(s.registrations) for s in event.sessions}
     return render_template("sessions/manage.html", event=event, session_form=_session_form(), quota_form=quota_form,
                            registrations=registrations, cancel_form=CancelForm(prefix="c"), action=ActionForm(),
-                           cancel_event_form=CancelForm(prefix="e"),
+                           cancel_event_form=CancelForm(prefix="e"), survey_form=_survey_form(event),
                            seats={s.id: services.seats_taken(s) for s in event.sessions})
+
+
+def _survey_form(event: TrainingEvent) -> SurveyQuestionsForm:
+    form = SurveyQuestionsForm(prefix="sq")
+    if request.method == "GET":
+        for kind, field in (("scale", form.scale), ("text", form.free_text)):
+            field.data = "\n".join(localized(q["text"]) for q in event.survey_questions or [] if q["kind"] == kind)
+    return form
+
+
+@login_required
+def edit_survey(event_id: int):
+    event = _event(event_id, "sessions.manage_event")
+    form = _survey_form(event)
+    target = url_for("sessions.manage_event", event_id=event.id) + "#survey-title"
+    if form.validate_on_submit():
+        try:
+            services.set_survey_questions(event, (form.scale.data or "").splitlines(),
+                                          (form.free_text.data or "").splitlines(), current_locale())
+        except DomainError as error:
+            return _refused(error, target)
+        flash(_("The survey questions are saved."), "success")
+    return redirect(target)
 
 
 @login_required

@@ -84,3 +84,25 @@ def test_survey_form_round_trip(app, client, auth):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(SurveyResponse)).answers == {"overall": 4, "comments": "Bien"}
+
+
+def test_the_organiser_edits_the_questions_until_someone_answers(app, client, auth):
+    organiser, person, trainer = make_user(role="instructor", language="fr"), make_user(), make_user(role="instructor")
+    event = _finished_event([person], trainer)
+    event.organiser_id = organiser.id
+    db.session.commit()
+    auth.login(organiser)
+    overall_fr = next(q for q in event.survey_questions if q["id"] == "overall")["text"]["fr"]
+    response = client.post(f"/training/events/{event.id}/survey-questions", data={
+        "sq-scale": f"{overall_fr}\nLe rythme était adapté", "sq-free_text": "Qu'avez-vous appris ?"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    questions = db.session.get(type(event), event.id).survey_questions
+    assert [q["kind"] for q in questions] == ["scale", "scale", "text"]
+    assert questions[0]["id"] == "overall" and questions[0]["text"]["ar"]  # unchanged line keeps its translations
+    assert questions[1]["text"] == {"fr": "Le rythme était adapté"}
+    services.submit_survey(db.session.get(type(event), event.id), person, {questions[1]["id"]: "4"})
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        services.set_survey_questions(db.session.get(type(event), event.id), ["x"], [], "fr")
+    assert refused.value.code == "survey_answered"
