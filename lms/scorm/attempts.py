@@ -18,7 +18,10 @@ Activity settings (``activity.settings``), all optional:
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -330,9 +333,17 @@ def _number_text(value) -> str:
 # --- commits ---------------------------------------------------------------------------------------------
 
 class CommitOutOfOrder(DomainError):
-    def __init__(self, expected: int):
-        super().__init__(_("A previous commit is missing; send it first."), code="commit_out_of_order", status=409)
+    def __init__(self, expected: int, conflict: bool = False):
+        super().__init__(_("A previous commit is missing; send it first.") if not conflict else
+                         _("Another commit already used this number; send it again with the next one."),
+                         code="commit_conflict" if conflict else "commit_out_of_order", status=409)
         self.expected = expected
+        self.conflict = conflict
+
+
+def batch_digest(item_id: str, calls: list) -> str:
+    text = json.dumps([item_id, calls], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _runtime(attempt: ScormAttempt, track: ScoTrack) -> ScoRuntime:
@@ -357,12 +368,18 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
         seq = int(payload.get("seq"))
     except (TypeError, ValueError):
         raise DomainError(_("The commit has no sequence number."), code="bad_commit", status=400) from None
+    calls = payload.get("calls") or []
+    item_id = str(payload.get("item") or "")
+    digest = batch_digest(item_id, calls)
     if seq <= attempt.last_seq:
+        earlier = db.session.scalar(select(ScormCommit.digest).where(ScormCommit.attempt_id == attempt.id,
+                                                                     ScormCommit.seq == seq))
+        if earlier is not None and earlier != digest:
+            # Another tab (or a lost counter) used this number for different calls: renumber, do not drop.
+            raise CommitOutOfOrder(attempt.last_seq + 1, conflict=True)
         return {"ok": True, "duplicate": True, "seq": attempt.last_seq}
     if seq != attempt.last_seq + 1:
         raise CommitOutOfOrder(attempt.last_seq + 1)
-    calls = payload.get("calls") or []
-    item_id = str(payload.get("item") or "")
     if not isinstance(calls, list) or len(calls) > MAX_CALLS_PER_COMMIT:
         raise DomainError(_("The commit is not readable."), code="bad_commit", status=400)
     if attempt.version.item(item_id) is None:
@@ -400,7 +417,7 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
     _sync_columns(attempt, track, runtime)
     _sync_records(attempt, track, runtime)
     db.session.add(ScormCommit(attempt_id=attempt.id, seq=seq, item_identifier=item_id, calls=len(calls),
-                               rejected=rejected))
+                               digest=digest, rejected=rejected))
     attempt.last_seq = seq
     attempt.last_access_at = utcnow()
     if "init" in events:

@@ -52,8 +52,10 @@ def _load_activity_for_learner(activity_id: int) -> Activity:
 
 
 def _load_attempt(attempt_id: int, payload: dict | None = None) -> ScormAttempt:
+    if not current_user.is_authenticated:
+        abort(401)  # never a redirect: the player must keep the batch and send it after signing in again
     attempt = db.get_or_404(ScormAttempt, attempt_id)
-    if not current_user.is_authenticated or attempt.user_id != current_user.id:
+    if attempt.user_id != current_user.id:
         abort(403)
     token = (payload or {}).get("token") or request.headers.get("X-Scorm-Token", "")
     if not hmac.compare_digest(str(token), attempt_token(attempt)):
@@ -113,7 +115,9 @@ def play(activity_id: int):
         "messages": {"saving": _("Saving…"), "saved": _("All progress saved"),
                      "offline": _("Offline: your progress is kept on this device and will be sent when the "
                                   "connection returns."),
-                     "ended": _("You have finished this activity."), "suspended": _("Your place is saved."),
+                     "ended": _("You have finished this activity."),
+                     "signed_out": _("Your session has ended: sign in again to save your progress. Nothing "
+                                     "is lost: it is kept on this device."), "suspended": _("Your place is saved."),
                      "choose": _("Choose the next part in the table of contents."),
                      "window": _("The content opened in a new window."),
                      "popup_blocked": _("The browser blocked the new window. Use the button to open it.")},
@@ -159,7 +163,6 @@ def content(version_id: int, relpath: str):
 # --- run-time JSON -------------------------------------------------------------------------------------
 
 @bp.route("/scorm/attempts/<int:attempt_id>/launch", methods=["POST"])
-@login_required
 def launch_sco(attempt_id: int):
     payload = _json_body()
     attempt = _load_attempt(attempt_id, payload)
@@ -172,7 +175,6 @@ def launch_sco(attempt_id: int):
 
 
 @bp.route("/scorm/attempts/<int:attempt_id>/commit", methods=["POST"])
-@login_required
 def commit(attempt_id: int):
     payload = _json_body()
     _load_attempt(attempt_id, payload)
@@ -180,13 +182,12 @@ def commit(attempt_id: int):
         result = service.apply_commit(attempt_id, payload)
     except service.CommitOutOfOrder as error:
         response = jsonify({"error": {"code": error.code, "message": error.message, "status": 409},
-                            "expected": error.expected})
+                            "expected": error.expected, "conflict": error.conflict})
         return response, 409
     return jsonify(result)
 
 
 @bp.route("/scorm/attempts/<int:attempt_id>/nav", methods=["POST"])
-@login_required
 def navigate(attempt_id: int):
     payload = _json_body()
     attempt = _load_attempt(attempt_id, payload)

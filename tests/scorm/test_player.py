@@ -452,3 +452,27 @@ def test_objectives_and_interactions_are_rows_not_a_blob(single):
     single.commit("SCO-1", [["init"]] + sets(*[(f"cmi.interactions.{i}.id", f"q{i}") for i in range(5)]))
     assert db.session.scalar(select(ScormInteraction.identifier).where(ScormInteraction.index == 4)) == "q4"
     assert db.session.scalars(select(ScormObjective)).all() == []
+
+
+def test_a_reused_number_with_other_calls_is_a_conflict_not_a_duplicate(single):
+    single.open()
+    single.nav("start")
+    single.launch("SCO-1")
+    single.commit("SCO-1", [["init"]] + sets(("cmi.core.lesson_location", "tab-1")), seq=1)
+    response = single.commit("SCO-1", sets(("cmi.suspend_data", "tab-2")), seq=1, expect=409)
+    assert response["conflict"] is True and response["expected"] == 2
+    single.commit("SCO-1", sets(("cmi.suspend_data", "tab-2")), seq=2)
+    track = single.attempt.track("SCO-1")
+    assert (track.location, track.suspend_data) == ("tab-1", "tab-2")
+
+
+def test_run_time_endpoints_answer_401_not_a_login_redirect(single, client):
+    single.open()
+    attempt = single.attempt
+    token = attempt_token(attempt)
+    with client.session_transaction() as session:
+        session.clear()
+    response = client.post(f"/scorm/attempts/{attempt.id}/commit",
+                           data='{"seq": 1, "item": "SCO-1", "calls": [], "token": "%s"}' % token,
+                           content_type="text/plain")
+    assert response.status_code == 401

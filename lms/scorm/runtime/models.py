@@ -170,6 +170,7 @@ class ScormCommit(IdMixin, Model):
     item_identifier: Mapped[str | None] = mapped_column(String(255))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     calls: Mapped[int] = mapped_column(default=0)
+    digest: Mapped[str | None] = mapped_column(String(64))  # of the batch: a resend must be the same batch
     rejected: Mapped[list] = mapped_column(JSONType, default=list)  # [[element, value, code], ...]
 
 

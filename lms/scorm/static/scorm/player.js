@@ -42,7 +42,8 @@
 
   function flushPending() {
     if (!pending.length || !currentItem) return;
-    lastSeq += 1;
+    // Another tab on the same attempt may have used numbers: continue after the highest one seen.
+    lastSeq = Math.max(lastSeq, parseInt(localStorage.getItem(SEQ_KEY) || '0', 10) || 0) + 1;
     try { localStorage.setItem(SEQ_KEY, String(lastSeq)); } catch (e) { /* ignore */ }
     var batch = { seq: lastSeq, item: currentItem, calls: pending, token: config.token };
     pending = [];
@@ -65,8 +66,17 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         sending = false;
-        if (response.ok) {
+        if (response.ok && !response.redirected) {
           dropThrough(batch.seq);
+          return send();
+        }
+        if (response.status === 409 && body.conflict && body.expected) {
+          // The number was taken by other calls: renumber what we hold from the one expected.
+          var held = queue(), n = body.expected;
+          held.forEach(function (b) { b.seq = n++; });
+          lastSeq = Math.max(lastSeq, n - 1);
+          try { localStorage.setItem(SEQ_KEY, String(lastSeq)); } catch (e) { /* ignore */ }
+          writeQueue(held);
           return send();
         }
         if (response.status === 409 && body.expected) {
@@ -82,8 +92,13 @@
           }
           return send();
         }
+        if (response.redirected || response.status === 401 || response.status === 403) {
+          // Signed out (or another learner signed in): keep everything for the next visit.
+          setStatus(config.messages.signed_out);
+          return false;
+        }
         if (response.status >= 400 && response.status < 500) {
-          dropThrough(batch.seq);  // refused for good (attempt reset, signed out): do not loop
+          dropThrough(batch.seq);  // refused for good (attempt reset, unreadable): do not loop
           return send();
         }
         throw new Error('server error ' + response.status);
