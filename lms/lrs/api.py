@@ -400,6 +400,19 @@ def _validate_all(statement_list: list[dict], batch: bool) -> None:
                 from None
 
 
+# Extension point for areas that launch content (cmi5): each check runs on the statements a launch
+# credential sends, before they are stored (raise XAPIError to refuse them); each listener runs once they
+# are stored, in the same transaction, with their ids.
+launch_statement_checks: list = []
+launch_statement_listeners: list = []
+
+
+def _after_launch_write(principal: Principal, statement_list: list[dict], ids: list[str]) -> None:
+    if principal.is_launch:
+        for listener in launch_statement_listeners:
+            listener(principal, statement_list, ids)
+
+
 def _check_launch_write(principal: Principal, statement_list: list[dict]) -> None:
     if not principal.is_launch:
         return
@@ -410,6 +423,8 @@ def _check_launch_write(principal: Principal, statement_list: list[dict]) -> Non
         if principal.registration and (registration or "").lower() != principal.registration:
             raise XAPIError(403, "these launch credentials write statements for their registration only",
                             "context.registration")
+    for check in launch_statement_checks:
+        check(principal, statement_list)
 
 
 def _put_statement(xreq: XRequest):
@@ -430,8 +445,9 @@ def _put_statement(xreq: XRequest):
     payload = dict(payload, id=statement_id.lower())
     _check_launch_write(xreq.principal, [payload])
     attachment_service.save_parts(parts)
-    store_statements([payload], authority=xreq.principal.authority, credential_id=xreq.principal.id,
-                     validate=False)
+    ids = store_statements([payload], authority=xreq.principal.authority, credential_id=xreq.principal.id,
+                           validate=False)
+    _after_launch_write(xreq.principal, [payload], ids)
     return _no_content()
 
 
@@ -447,6 +463,7 @@ def _post_statements(xreq: XRequest):
     attachment_service.save_parts(parts)
     ids = store_statements(statement_list, authority=xreq.principal.authority, credential_id=xreq.principal.id,
                            validate=False)
+    _after_launch_write(xreq.principal, statement_list, ids)
     return _json_response(ids)
 
 
@@ -655,10 +672,15 @@ def activity_profile():
 @bp.route("/agents/profile", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def agent_profile():
     xreq: XRequest = g.xreq
-    _require_scope(xreq.principal, "profile", *(("all/read",) if xreq.method == "GET" else ()))
-    if xreq.principal.is_launch:
-        raise XAPIError(403, "launch credentials cannot reach profiles")
     args = xreq.args
+    if xreq.principal.is_launch:
+        # cmi5 §11: launched content reads its learner's preferences (its own agent, read only).
+        _check_params(args, {"agent", "profileId", "since"})
+        agent = _agent_param(args, "agent")
+        if xreq.method != "GET" or agent_ifi(agent) != xreq.principal.actor_ifi:
+            raise XAPIError(403, "launch credentials only read their own learner's agent profile")
+        return _profile(xreq, docs.AGENT_PROFILE, ifi=agent_ifi(agent))
+    _require_scope(xreq.principal, "profile", *(("all/read",) if xreq.method == "GET" else ()))
     _check_params(args, {"agent", "profileId", "since"})
     agent = _agent_param(args, "agent")
     return _profile(xreq, docs.AGENT_PROFILE, ifi=agent_ifi(agent))
