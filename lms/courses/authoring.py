@@ -317,7 +317,8 @@ def duplicate_course(course_id: int):
     while db.session.scalar(select(Course.id).where(Course.shortname == shortname)):
         n += 1
         shortname = f"{base}{n}"
-    title = {code: f"{text} ({_('copy')})" for code, text in (course.title or {}).items()}
+    suffix = _("copy")
+    title = {code: f"{text} ({suffix})" for code, text in (course.title or {}).items()}
     copy = services.duplicate_course(course, shortname=shortname, title=title, by=current_user)
     flash(_("The course is duplicated. The copy is hidden until you make it visible."), "success")
     return redirect(url_for("courses.view_course", course_id=copy.id))

@@ -7,10 +7,9 @@ learners is a handful of GROUP BY queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timezone
 
 from sqlalchemy import and_, case, func, literal, select
-from sqlalchemy.orm import aliased
 
 from lms.accounts.models import Administration, AdministrationLevel, Gender, SiteRole, User
 from lms.core.db import db, utcnow
@@ -178,19 +177,21 @@ def month_key(column):
 def over_time(filters: ReportFilters, months: int = 12) -> list[tuple[str, int, int]]:
     """(month, enrolments, completions) for the last ``months`` months."""
     now = utcnow()
-    start = (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) - timedelta(days=31 * (months - 1))
-             ).replace(day=1)
+    keys = []
+    for back in range(months - 1, -1, -1):
+        year, month0 = divmod(now.year * 12 + now.month - 1 - back, 12)
+        keys.append((year, month0 + 1))
+    start = datetime(keys[0][0], keys[0][1], 1, tzinfo=timezone.utc)
     enrolled_key = month_key(Enrolment.created_at).label("month")
     enrolled = dict(db.session.execute(_base([enrolled_key, func.count(Enrolment.id)], filters)
                                        .where(Enrolment.created_at >= start).group_by(enrolled_key)).all())
     completed_key = month_key(Enrolment.completed_at).label("month")
     completed = dict(db.session.execute(_base([completed_key, func.count(Enrolment.id)], filters)
                                         .where(Enrolment.completed_at >= start).group_by(completed_key)).all())
-    series, cursor = [], start
-    for _i in range(months):
-        key = cursor.strftime("%Y-%m")
+    series = []
+    for year, month in keys:
+        key = f"{year:04d}-{month:02d}"
         series.append((key, int(enrolled.get(key, 0)), int(completed.get(key, 0))))
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
     return series
 
 
