@@ -132,12 +132,13 @@ def test_replayed_nonce_is_refused(registered, course_data, browser_session):
     hint = platform.resource_link(sub="x", roles=LEARNER, custom={"tamkeen_course": course_data.course_uuid})
     action, fields = start_login(browser, platform, hint)
     assert browser.post(action, data=fields).status_code == 200
-    # The same id_token again, same browser: its state and nonce are spent.
-    _rejected(browser.post(action, data=fields), 401, "lti_replayed", "already been used")
+    # The same id_token again, same browser: its state and nonce are spent. (The browser is now signed in
+    # as the launched user, whose language the platform said is French.)
+    _rejected(browser.post(action, data=fields), 401, "lti_replayed", "déjà été utilisé")
     # The same id_token (same nonce) with a fresh login's state: the nonce belongs to another login.
     _action, fresh = start_login(browser, platform, hint)
     _rejected(browser.post(action, data={"id_token": fields["id_token"], "state": fresh["state"]}), 401,
-              "lti_bad_nonce", "nonce does not belong")
+              "lti_bad_nonce", "nonce n&#39;appartient pas")
 
 
 def test_replayed_id_token_from_another_browser_is_refused(registered, course_data, browser_session):
