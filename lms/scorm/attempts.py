@@ -473,27 +473,15 @@ def _sync_columns(attempt: ScormAttempt, track: ScoTrack, runtime: ScoRuntime) -
         track.score_min = _float(v.get("cmi.score.min"))
         track.score_max = _float(v.get("cmi.score.max"))
         track.progress_measure = _float(v.get("cmi.progress_measure"))
-        track.completion_status = _effective_completion(v)
-        track.success_status = _effective_success(v)
+        track.completion_status = runtime.evaluated_status("cmi.completion_status") or \
+            v.get("cmi.completion_status") or "unknown"
+        track.success_status = runtime.evaluated_status("cmi.success_status") or \
+            v.get("cmi.success_status") or "unknown"
         track.exit = v.get("cmi.exit", track.exit)
         session = v.get("cmi.session_time")
         track.session_seconds = types.interval_seconds(session) if session else track.session_seconds
     track.suspend_data = v.get("cmi.suspend_data")
 
-
-def _effective_completion(v: dict) -> str:
-    """RTE 4th ed. 4.2.4.1: a completion threshold and a progress measure decide."""
-    threshold, measure = _float(v.get("cmi.completion_threshold")), _float(v.get("cmi.progress_measure"))
-    if threshold is not None and measure is not None:
-        return "completed" if measure >= threshold else "incomplete"
-    return v.get("cmi.completion_status") or "unknown"
-
-
-def _effective_success(v: dict) -> str:
-    passing, scaled = _float(v.get("cmi.scaled_passing_score")), _float(v.get("cmi.score.scaled"))
-    if passing is not None and scaled is not None:
-        return "passed" if scaled >= passing else "failed"
-    return v.get("cmi.success_status") or "unknown"
 
 
 def _sync_records(attempt: ScormAttempt, track: ScoTrack, runtime: ScoRuntime) -> None:

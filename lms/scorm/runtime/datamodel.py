@@ -431,6 +431,10 @@ class ScoRuntime:
             return (403, "") if store is None else (0, store)
         if pattern == "adl.data.n.id":
             return 0, self.shared_data[indices[0]]["id"]
+        if pattern in ("cmi.completion_status", "cmi.success_status"):
+            evaluated = self.evaluated_status(pattern)
+            if evaluated is not None:
+                return 0, evaluated
         if element in self.values:
             return 0, self.values[element]
         if spec["default"] is not None:
@@ -570,6 +574,24 @@ class ScoRuntime:
             self.shared_data[indices[0]]["store"] = value
             return
         self.values[element] = value
+
+    def evaluated_status(self, element: str) -> str | None:
+        """RTE 4th ed. 4.2.4.1 and 4.2.22.1: with a completion threshold (scaled passing score) the LMS
+        answers from cmi.progress_measure (cmi.score.scaled): completed/incomplete (passed/failed), or
+        unknown while the measure is not set. None: the SCO's own value stands."""
+        if self.is_12:
+            return None
+        if element == "cmi.completion_status":
+            limit, measure = self.values.get("cmi.completion_threshold"), self.values.get("cmi.progress_measure")
+            words = ("completed", "incomplete")
+        else:
+            limit, measure = self.values.get("cmi.scaled_passing_score"), self.values.get("cmi.score.scaled")
+            words = ("passed", "failed")
+        if limit in (None, ""):
+            return None
+        if measure in (None, ""):
+            return "unknown"
+        return words[0] if float(measure) >= float(limit) else words[1]
 
     # --------------------------------------------------------------------------------- helpers --
     def value(self, element: str, default: str | None = None) -> str | None:

@@ -84,3 +84,16 @@ def test_js_api_objects_have_the_standard_names(js_page):
             "LMSGetErrorString", "LMSGetDiagnostic"} <= set(names[0])
     assert {"Initialize", "Terminate", "GetValue", "SetValue", "Commit", "GetLastError", "GetErrorString",
             "GetDiagnostic"} <= set(names[1])
+
+
+@pytest.mark.browser
+def test_js_adapter_evaluates_statuses_like_the_server(js_page):
+    from .test_datamodel import EVALUATED
+
+    answers = js_page.evaluate("""([table, cases]) => cases.map(([lms, sets, element]) => {
+      const rt = new TamkeenScorm.ScoRuntime(table, lms, {}, {});
+      rt.initialize('');
+      for (const [el, val] of sets) rt.setValue(el, val);
+      return rt.getValue(element);
+    })""", [element_table("2004"), [[c[0], [list(x) for x in c[1]], c[2]] for c in EVALUATED]])
+    assert answers == [c[3] for c in EVALUATED]

@@ -103,3 +103,29 @@ def test_every_element_is_exported_to_the_browser():
     for edition in ("1.2", "2004"):
         table = element_table(edition)
         assert table["elements"] and table["errors"]["0"]
+
+
+EVALUATED = [
+    # (LMS values, SCO sets, element read, expected)
+    ({"cmi.completion_threshold": "0.75"}, [], "cmi.completion_status", "unknown"),
+    ({"cmi.completion_threshold": "0.75"}, [("cmi.completion_status", "completed")], "cmi.completion_status",
+     "unknown"),
+    ({"cmi.completion_threshold": "0.75"}, [("cmi.progress_measure", "0.8"), ("cmi.completion_status", "incomplete")],
+     "cmi.completion_status", "completed"),
+    ({"cmi.completion_threshold": "0.75"}, [("cmi.progress_measure", "0.5")], "cmi.completion_status", "incomplete"),
+    ({}, [("cmi.progress_measure", "0.1"), ("cmi.completion_status", "completed")], "cmi.completion_status",
+     "completed"),
+    ({"cmi.scaled_passing_score": "0.6"}, [("cmi.success_status", "passed")], "cmi.success_status", "unknown"),
+    ({"cmi.scaled_passing_score": "0.6"}, [("cmi.score.scaled", "0.59")], "cmi.success_status", "failed"),
+    ({"cmi.scaled_passing_score": "0.6"}, [("cmi.score.scaled", "0.6")], "cmi.success_status", "passed"),
+    ({}, [("cmi.success_status", "failed")], "cmi.success_status", "failed"),
+]
+
+
+@pytest.mark.parametrize("lms,sets,element,expected", EVALUATED)
+def test_the_lms_evaluates_statuses_from_threshold_and_passing_score(lms, sets, element, expected):
+    runtime = ScoRuntime("2004", lms)
+    runtime.initialize("")
+    for el, val in sets:
+        assert runtime.set_value(el, val) == "true"
+    assert runtime.get_value(element) == expected and runtime.last_error == 0

@@ -332,9 +332,28 @@
       return (map.store === null || map.store === undefined) ? [403, ''] : [0, map.store];
     }
     if (pattern === 'adl.data.n.id') return [0, this.sharedData[indices[0]].id];
+    if (pattern === 'cmi.completion_status' || pattern === 'cmi.success_status') {
+      var evaluated = this.evaluatedStatus(pattern);
+      if (evaluated !== null) return [0, evaluated];
+    }
     if (Object.prototype.hasOwnProperty.call(this.values, element)) return [0, this.values[element]];
     if (spec['default'] !== null && spec['default'] !== undefined) return [0, spec['default']];
     return this.is12 ? [0, ''] : [403, ''];
+  };
+  /* RTE 4th ed. 4.2.4.1 / 4.2.22.1: a threshold (passing score) makes the LMS answer from the measure. */
+  P.evaluatedStatus = function (element) {
+    if (this.is12) return null;
+    var limit, measure, words;
+    if (element === 'cmi.completion_status') {
+      limit = this.values['cmi.completion_threshold']; measure = this.values['cmi.progress_measure'];
+      words = ['completed', 'incomplete'];
+    } else {
+      limit = this.values['cmi.scaled_passing_score']; measure = this.values['cmi.score.scaled'];
+      words = ['passed', 'failed'];
+    }
+    if (limit === undefined || limit === null || limit === '') return null;
+    if (measure === undefined || measure === null || measure === '') return 'unknown';
+    return parseFloat(measure) >= parseFloat(limit) ? words[0] : words[1];
   };
   P._requestValid = function (rest) {
     var nav = this.nav;
