@@ -15,8 +15,7 @@ from lms.core.db import db
 
 from .kinds import detect_kind, register_package_kind
 from .manifest import ERROR, Issue
-from .package import (MANIFEST_NAME, DirSource, PackageSource, Report, UnsafePackage, open_source,
-                      validate_source)
+from .package import MANIFEST_NAME, PackageSource, Report, UnsafePackage, open_source, validate_source
 
 
 # --- the SCORM kind ---------------------------------------------------------------------------------------
@@ -58,15 +57,8 @@ def _inspect(path: str):
             return None, Report([Issue(ERROR, "unknown_kind", {})]), 0
         report = kind.validate(source)
         report.kind = kind.key
-        size = source.uncompressed_size if hasattr(source, "uncompressed_size") else _folder_size(source)
+        size = getattr(source, "uncompressed_size", 0)
         return kind, report, size
-
-
-def _folder_size(source: PackageSource) -> int:
-    if isinstance(source, DirSource):
-        base = source.path / source.root_prefix
-        return sum((base / name).stat().st_size for name in source.names())
-    return 0
 
 
 def _echo_report(report: Report, err: bool = False) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator
 from urllib.parse import unquote, urlsplit
@@ -623,7 +624,7 @@ def _package_path(base: str, href: str) -> str | None:
     joined = posixpath.normpath(posixpath.join(base, path.lstrip("/") if path.startswith("/") else path))
     if joined.startswith("../") or joined == "..":
         return None
-    return joined
+    return unicodedata.normalize("NFC", joined)
 
 
 def _is_external(href: str) -> bool:

@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import tempfile
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -127,6 +128,13 @@ def unsafe_reason(name: str) -> str | None:
     return None
 
 
+def package_name(name: str) -> str:
+    """The name a file has in the package: normalised path, Unicode NFC. Archives made on macOS store
+    decomposed (NFD) accents while manifests and browsers use composed ones; extracting under the NFC name
+    makes ``é`` in an href and ``é`` in the archive the same file."""
+    return unicodedata.normalize("NFC", posixpath.normpath(name))
+
+
 def is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
@@ -159,7 +167,7 @@ def check_zip(zf: zipfile.ZipFile, limits: Limits) -> list[Issue]:
                                       zipfile.ZIP_LZMA):
             issues.append(Issue(ERROR, "unsupported_compression", {"name": name}))
             continue
-        normal = posixpath.normpath(name)
+        normal = package_name(name)
         if normal in seen:
             issues.append(Issue(ERROR, "duplicate_entry", {"name": name}))
             continue
@@ -225,8 +233,8 @@ class ZipSource(PackageSource):
         if errors:
             self.zf.close()
             raise UnsafePackage(errors)
-        all_files = [posixpath.normpath(i.filename) for i in self.zf.infolist() if not i.is_dir()]
-        self._members = {posixpath.normpath(i.filename): i for i in self.zf.infolist() if not i.is_dir()}
+        all_files = [package_name(i.filename) for i in self.zf.infolist() if not i.is_dir()]
+        self._members = {package_name(i.filename): i for i in self.zf.infolist() if not i.is_dir()}
         self.root_prefix = _find_root(all_files)
         self._names = [n[len(self.root_prefix):] for n in all_files if n.startswith(self.root_prefix)]
 
@@ -304,6 +312,7 @@ class DirSource(PackageSource):
         self.path = Path(path)
         self.limits = limits
         self.warnings: list[Issue] = []
+        self._real: dict[str, str] = {}  # NFC package name -> name on disk
         names, errors, total = [], [], 0
         for dirpath, dirnames, filenames in os.walk(self.path):
             for name in list(dirnames) + filenames:
@@ -315,6 +324,7 @@ class DirSource(PackageSource):
                         dirnames.remove(name)
                 elif name in filenames:
                     names.append(rel)
+                    self._real[package_name(rel)] = rel
                     total += full.stat().st_size
         if len(names) > limits.max_files:
             errors.append(Issue(ERROR, "too_many_files", {"count": len(names), "limit": limits.max_files}))
@@ -322,8 +332,9 @@ class DirSource(PackageSource):
             errors.append(Issue(ERROR, "too_large", {"size": total, "limit": limits.max_total_bytes}))
         if errors:
             raise UnsafePackage(errors)
+        names = sorted(self._real)
         self.root_prefix = _find_root(names)
-        self._names = sorted(n[len(self.root_prefix):] for n in names if n.startswith(self.root_prefix))
+        self._names = [n[len(self.root_prefix):] for n in names if n.startswith(self.root_prefix)]
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -331,7 +342,11 @@ class DirSource(PackageSource):
     def read(self, path: str) -> bytes | None:
         if not self.exists(path):
             return None
-        return (self.path / self.root_prefix / path).read_bytes()
+        return (self.path / self._real[self.root_prefix + path]).read_bytes()
+
+    @property
+    def uncompressed_size(self) -> int:
+        return sum((self.path / self._real[self.root_prefix + n]).stat().st_size for n in self._names)
 
     def to_zip(self, target: IO[bytes]) -> None:
         """Write the package as a deterministic zip (sorted names, fixed dates), so the same folder always
@@ -341,8 +356,8 @@ class DirSource(PackageSource):
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                with open(self.path / self.root_prefix / name, "rb") as src, zf.open(info, "w",
-                                                                                   force_zip64=True) as out:
+                with open(self.path / self._real[self.root_prefix + name], "rb") as src, \
+                        zf.open(info, "w", force_zip64=True) as out:
                     shutil.copyfileobj(src, out, 1024 * 1024)
 
 

@@ -171,3 +171,19 @@ def test_open_source_reads_files_by_package_path(tmp_path):
         assert not source.exists("missing.html")
         assert source.read("content/res/shared/api.js") == b"/* shared */"
         assert source.read("missing.html") is None
+
+
+def test_decomposed_accents_from_macos_archives_match_the_manifest(tmp_path):
+    import unicodedata
+
+    files = dict(scorm12_single_files())
+    nfc = "leçon-été/index.html"
+    files["imsmanifest.xml"] = files["imsmanifest.xml"].replace('href="index.html"', f'href="{nfc}"')
+    files[unicodedata.normalize("NFD", nfc)] = files.pop("index.html")
+    for path in (write_zip(tmp_path / "mac.zip", files), write_folder(tmp_path / "mac", files)):
+        manifest, report = validate_package(path)
+        assert report.ok, report.lines()
+        assert manifest.organization().items[0].launch_path == nfc
+    with ZipSource(tmp_path / "mac.zip") as source:
+        source.extract_to(tmp_path / "out")
+    assert (tmp_path / "out" / nfc).is_file()

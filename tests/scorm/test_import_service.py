@@ -209,3 +209,10 @@ def test_manifest_in_another_encoding_is_stored_as_reparseable_text(db, tmp_path
     root = etree.fromstring(version.manifest_xml.encode("utf-8"))
     assert root.find(".//{*}organization/{*}title").text.startswith("Sécurité")
     assert version.activity_tree is not None
+
+
+def test_title_falls_back_to_the_file_name(db, tmp_path):
+    files = dict(scorm12_single_files(title=""))
+    files["imsmanifest.xml"] = files["imsmanifest.xml"].replace('identifier="MANIFEST-12"', 'identifier=""')
+    version = import_package(make_course(), write_zip(tmp_path / "Premiers-secours.zip", files))
+    assert version.title == "Premiers-secours"
