@@ -9,6 +9,7 @@ import hashlib
 import json
 import uuid as uuid_module
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterable
 
 from flask import current_app
@@ -128,6 +129,7 @@ def index_entries(statement: dict) -> tuple[dict, dict]:
     return agents, activities
 
 
+@lru_cache(maxsize=65536)
 def key_hash(kind: str, value: str) -> int:
     """The 64-bit (signed) hash of one filter key, as stored in ``lrs_statement_key``."""
     return int.from_bytes(hashlib.blake2b(f"{kind}|{value}".encode("utf-8"), digest_size=8).digest(), "big",
@@ -317,11 +319,11 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
         if row["statement_id"] in already_voided and row["verb_iri"] != VOIDED:
             row["voided"] = True
 
-    table = Statement.__table__
-    result = db.session.execute(table.insert().returning(table.c.pk, sort_by_parameter_order=True), rows)
-    pks = [r[0] for r in result]
-    key_rows = [{"statement_pk": pk, "key_hash": h} for pk, sid in zip(pks, new_ids) for h in keys[sid]]
-    db.session.execute(StatementKey.__table__.insert(), key_rows)
+    pks = allocate_pks(len(rows))
+    for pk, row in zip(pks, rows):
+        row["pk"] = pk
+    bulk_insert_statements(rows)
+    bulk_insert_keys([(pk, h) for pk, sid in zip(pks, new_ids) for h in keys[sid]])
     outside_voided = [t for t in voids.values() if t not in new_set]
     if outside_voided:
         db.session.execute(update(Statement).where(Statement.statement_id.in_(outside_voided),
@@ -331,6 +333,59 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
         _save_definitions(definitions)
     _after_store(new_ids)
     return ids
+
+
+_STATEMENT_COLUMNS = ("pk", "statement_id", "stored", "verb_iri", "actor_ifi", "object_type", "object_iri",
+                      "registration", "voided", "ref_id", "credential_id", "data", "has_attachments")
+
+
+def bulk_insert_statements(rows: list[dict]) -> None:
+    """One executemany straight to the driver: SQLAlchemy's per-row parameter processing costs more than
+    the insert itself at batch sizes. Values are encoded as the column types would (JSON text, UTC)."""
+    connection = db.session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    columns = ", ".join(_STATEMENT_COLUMNS)
+    if postgres:
+        marks = ", ".join("%s::jsonb" if c == "data" else "%s" for c in _STATEMENT_COLUMNS)
+    else:
+        marks = ", ".join("?" for _ in _STATEMENT_COLUMNS)
+    stored_cache: dict = {}
+    dumps = json.dumps
+    values = []
+    for row in rows:
+        stored = row["stored"]
+        if stored not in stored_cache:
+            stored_cache[stored] = stored if postgres else \
+                stored.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        values.append((row["pk"], row["statement_id"], stored_cache[stored], row["verb_iri"], row["actor_ifi"],
+                       row["object_type"], row["object_iri"], row["registration"], row["voided"], row["ref_id"],
+                       row["credential_id"], dumps(row["data"], ensure_ascii=False), row["has_attachments"]))
+    connection.exec_driver_sql(f"INSERT INTO lrs_statement ({columns}) VALUES ({marks})", values)
+
+
+def bulk_insert_keys(pairs: list[tuple[int, int]]) -> None:
+    if not pairs:
+        return
+    connection = db.session.connection()
+    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    connection.exec_driver_sql(f"INSERT INTO lrs_statement_key (statement_pk, key_hash) VALUES ({mark}, {mark})",
+                               pairs)
+
+
+def allocate_pks(count: int) -> list[int]:
+    """Primary keys for ``count`` new statements, in storage order, without a RETURNING round trip per row.
+
+    SQLite: writers hold the database lock from BEGIN IMMEDIATE, so max(pk) + 1... is ours. PostgreSQL: one
+    ``nextval`` call per key from the column's sequence, fetched in one query."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        sequence = connection.exec_driver_sql(
+            "SELECT pg_get_serial_sequence('lrs_statement', 'pk')").scalar()
+        rows = connection.exec_driver_sql(
+            f"SELECT nextval('{sequence}') FROM generate_series(1, {int(count)})").all()
+        return sorted(row[0] for row in rows)
+    start = (connection.exec_driver_sql("SELECT max(pk) FROM lrs_statement").scalar() or 0) + 1
+    return list(range(start, start + count))
 
 
 def _keys_of(pks: list[int]) -> dict[int, set[int]]:
@@ -379,7 +434,7 @@ def _propagate_to_referrers(new_pks: dict[str, int], keys: dict[str, set[int]]) 
                 rows += [{"statement_pk": referrer.pk, "key_hash": h} for h in missing]
                 next_frontier[referrer.statement_id] = have | missing
         if rows:
-            db.session.execute(StatementKey.__table__.insert(), rows)
+            bulk_insert_keys([(r["statement_pk"], r["key_hash"]) for r in rows])
         if not next_frontier:
             return
         frontier = next_frontier
@@ -435,8 +490,12 @@ def _save_definitions(definitions: dict[str, dict]) -> None:
     now = now_ms()
     values = []
     for iri, definition in definitions.items():
-        merged = merge_definition(dict(stored.get(iri) or {}), definition)
-        values.append({"iri": iri, "definition": merged, "updated_at": now})
+        current = stored.get(iri)
+        merged = merge_definition(dict(current or {}), definition)
+        if merged != current:  # most statements repeat the definition already stored
+            values.append({"iri": iri, "definition": merged, "updated_at": now})
+    if not values:
+        return
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:

@@ -1,0 +1,262 @@
+#!/usr/bin/env python
+"""Throughput and latency of the built-in LRS, served by gunicorn (2 workers), on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/lrs_bench.py [--backends sqlite,postgresql] [--sizes 100000,1000000]
+                                        [--clients 4] [--singles 2000] [--batches 100]
+
+Figures printed for each backend:
+- trivial endpoint: GET /xapi/about (no database), requests/s — the app's own ceiling;
+- single POST: one statement per request, statements/s;
+- batched POST: 100 statements per request, statements/s;
+- filtered GET (agent, verb, activity, registration; limit 10) latency median/p95 after the store holds each
+  size in --sizes (filled in-process by the same store function, in 5,000-statement transactions).
+
+PostgreSQL: a throw-away database is created from LMS_TEST_POSTGRES_URL
+(default postgresql://postgres@127.0.0.1:5432/test) and dropped at the end.
+The comparison with Ralph (``--ralph``) is not implemented yet (see docs/standards/xapi.md).
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("LRS_BENCH_PORT", "5078"))
+AGENTS, VERBS, ACTIVITIES = 1000, 20, 500
+
+
+def statement(rng: random.Random, registration: str | None = None) -> dict:
+    data = {"actor": {"objectType": "Agent", "account": {"homePage": "http://lms.bench",
+                                                         "name": f"user-{rng.randrange(AGENTS)}"}},
+            "verb": {"id": f"http://adlnet.gov/expapi/verbs/v{rng.randrange(VERBS)}", "display": {"en-US": "did"}},
+            "object": {"objectType": "Activity", "id": f"http://lms.bench/activity/{rng.randrange(ACTIVITIES)}",
+                       "definition": {"name": {"en-US": "An activity"}}},
+            "result": {"score": {"scaled": round(rng.random(), 2)}, "completion": True}}
+    if registration:
+        data["context"] = {"registration": registration}
+    return data
+
+
+class Server:
+    def __init__(self, database_url: str):
+        self.env = dict(os.environ, LMS_DATABASE_URL=database_url, LMS_SITE_URL=f"http://127.0.0.1:{PORT}",
+                        LMS_SECRET_KEY="bench-secret", PYTHONPATH=str(ROOT))
+        self.database_url = database_url
+        self.proc = None
+
+    def cli(self, *args: str) -> str:
+        return subprocess.run([sys.executable, "-c", "from lms.cli import main; main()", *args], cwd=ROOT,
+                              env=self.env, check=True, capture_output=True, text=True).stdout
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}",
+                                      "--log-level", "warning", "--timeout", "300", "lms:create_app()"],
+                                     cwd=ROOT, env=self.env)
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+                conn.request("GET", "/xapi/about")
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+def run_clients(clients: int, work: list, send) -> float:
+    """Split ``work`` over ``clients`` threads, each with its own connection; returns elapsed seconds."""
+    chunks = [work[i::clients] for i in range(clients)]
+    errors = []
+
+    def worker(items):
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        try:
+            for item in items:
+                send(conn, item)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(chunk,)) for chunk in chunks]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return time.perf_counter() - start
+
+
+def fill(server: Server, total: int, already: int) -> int:
+    """Store statements in-process (the emitter's path) up to ``total``; returns the new count."""
+    missing = total - already
+    if missing <= 0:
+        return already
+    code = f"""
+import random, time
+from lms import create_app
+from lms.core.db import db
+from lms.lrs.store import store_statements
+import bench.lrs_bench as b
+app = create_app()
+rng = random.Random({already})
+with app.app_context():
+    left = {missing}
+    while left:
+        n = min(5000, left)
+        store_statements([b.statement(rng) for _ in range(n)])
+        db.session.commit()
+        left -= n
+"""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=server.env, check=True)
+    elapsed = time.perf_counter() - start
+    print(f"    filled {missing:,} statements in-process in {elapsed:.1f} s ({missing / elapsed:,.0f}/s)")
+    return total
+
+
+def bench_backend(name: str, database_url: str, args) -> dict:
+    print(f"\n== {name} ==")
+    server = Server(database_url)
+    server.cli("lrs", "init-db")
+    key, secret = server.cli("lrs", "create-credential", "bench", "--scope", "all").split()
+    headers = {"Authorization": "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode(),
+               "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+    server.start()
+    results: dict = {}
+    try:
+        def get_about(conn, _item):
+            conn.request("GET", "/xapi/about")
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+
+        count = args.singles
+        elapsed = run_clients(args.clients, list(range(count)), get_about)
+        results["trivial_rps"] = count / elapsed
+        print(f"  trivial endpoint (GET /xapi/about): {results['trivial_rps']:,.0f} requests/s")
+
+        rng = random.Random(1)
+        bodies = [json.dumps(statement(rng)) for _ in range(args.singles)]
+
+        def post(conn, body):
+            conn.request("POST", "/xapi/statements", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, response.status
+
+        elapsed = run_clients(args.clients, bodies, post)
+        results["single_sps"] = len(bodies) / elapsed
+        print(f"  single POST: {results['single_sps']:,.0f} statements/s "
+              f"({results['single_sps'] / results['trivial_rps']:.0%} of the trivial endpoint)")
+
+        batches = [json.dumps([statement(rng, str(uuid.uuid4()) if i % 10 == 0 else None) for i in range(100)])
+                   for _ in range(args.batches)]
+        elapsed = run_clients(args.clients, batches, post)
+        results["batch_sps"] = len(batches) * 100 / elapsed
+        print(f"  batched POST (100/request, {args.clients} clients): {results['batch_sps']:,.0f} statements/s")
+
+        stored = args.singles + args.batches * 100
+        for size in args.sizes:
+            stored = fill(server, size, stored)
+            latencies = measure_queries(headers, random.Random(size))
+            median = statistics.median(latencies)
+            p95 = sorted(latencies)[int(len(latencies) * 0.95) - 1]
+            results[f"query_{size}"] = (median, p95)
+            print(f"  filtered GET at {size:,} statements: median {median:.1f} ms, p95 {p95:.1f} ms")
+    finally:
+        server.stop()
+    return results
+
+
+def measure_queries(headers: dict, rng: random.Random, count: int = 200) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    get_headers = {k: v for k, v in headers.items() if k != "Content-Type"}
+    latencies = []
+    for index in range(count):
+        kind = index % 4
+        if kind == 0:
+            params = {"agent": json.dumps({"account": {"homePage": "http://lms.bench",
+                                                       "name": f"user-{rng.randrange(AGENTS)}"}})}
+        elif kind == 1:
+            params = {"verb": f"http://adlnet.gov/expapi/verbs/v{rng.randrange(VERBS)}"}
+        elif kind == 2:
+            params = {"activity": f"http://lms.bench/activity/{rng.randrange(ACTIVITIES)}"}
+        else:
+            params = {"agent": json.dumps({"account": {"homePage": "http://lms.bench",
+                                                       "name": f"user-{rng.randrange(AGENTS)}"}}),
+                      "verb": f"http://adlnet.gov/expapi/verbs/v{rng.randrange(VERBS)}"}
+        params["limit"] = "10"
+        start = time.perf_counter()
+        conn.request("GET", "/xapi/statements?" + urlencode(params), headers=get_headers)
+        response = conn.getresponse()
+        response.read()
+        latencies.append((time.perf_counter() - start) * 1000)
+        assert response.status == 200, response.status
+    return latencies
+
+
+def postgres_database():
+    import sqlalchemy as sa
+
+    base = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    admin_url = base.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"lrs_bench_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        engine.dispose()
+
+    return url, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--sizes", default="100000", help="comma-separated store sizes for the query latency "
+                                                          "(the issue's full run: 100000,1000000)")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--singles", type=int, default=2000)
+    parser.add_argument("--batches", type=int, default=100)
+    args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",") if s]
+    summary = {}
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            folder = tempfile.mkdtemp(prefix="lrs-bench-")
+            summary[backend] = bench_backend("SQLite", f"sqlite:///{folder}/bench.db", args)
+        elif backend == "postgresql":
+            url, drop = postgres_database()
+            try:
+                summary[backend] = bench_backend("PostgreSQL", url, args)
+            finally:
+                drop()
+    print("\n" + json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
