@@ -214,7 +214,10 @@ def _deep_link_launch(launch_id: str) -> LtiLaunch:
 
 def deep_link_choose(launch_id: str):
     record = _deep_link_launch(launch_id)
-    courses = list(db.session.scalars(select(Course).order_by(Course.shortname)))
+    query = select(Course).order_by(Course.shortname)
+    if not (current_user.is_authenticated and current_user.is_administrator):
+        query = query.where(Course.visible.is_(True))  # what the catalogue shows
+    courses = list(db.session.scalars(query))
     settings = record.data.get(DL) or {}
     return render_template("lti/deep_link.html", record=record, courses=courses,
                            accept_multiple=str(settings.get("accept_multiple", "true")).lower() != "false")
