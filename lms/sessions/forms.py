@@ -49,6 +49,11 @@ class EventForm(FlaskForm):
     require_all_sessions = BooleanField(_l("Every session of the event counts (multi-day training)"))
     certificate_enabled = BooleanField(_l("Issue a certificate of attendance"), default=True)
     survey_anonymous = BooleanField(_l("Anonymous satisfaction survey"), default=True)
+    pre_test_activity_id = SelectField(_l("Knowledge test before the training"), coerce=lambda v: int(v) if v else None,
+                                       validators=[Optional()],
+                                       description=_l("Optional: a graded course activity (quiz, SCORM...)."))
+    post_test_activity_id = SelectField(_l("Knowledge test after the training"), coerce=lambda v: int(v) if v else None,
+                                        validators=[Optional()])
     status = SelectField(_l("Status"), choices=lambda: [(s.value, s.title) for s in EventStatus
                                                         if s != EventStatus.cancelled])
 

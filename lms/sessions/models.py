@@ -142,6 +142,9 @@ class TrainingEvent(IdMixin, UUIDMixin, TimestampMixin, Model):
     certificate_enabled: Mapped[bool] = mapped_column(default=True)
     survey_anonymous: Mapped[bool] = mapped_column(default=True)
     survey_questions: Mapped[list] = mapped_column(JSONType, default=list)
+    # Optional knowledge tests: graded course activities taken before and after the training.
+    pre_test_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
+    post_test_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
 
     organising_administration: Mapped["Administration | None"] = relationship("Administration")  # noqa: F821
     organiser: Mapped["User | None"] = relationship("User", foreign_keys=[organiser_id])  # noqa: F821

@@ -702,6 +702,32 @@ def trainer_results(trainer: User) -> dict:
     return {"trainer": trainer, "events": len(events), **_scale_stats(values)}
 
 
+# -- knowledge tests -------------------------------------------------------------------------------------
+
+def knowledge_tests(event: TrainingEvent) -> dict:
+    """Average scores (percent) of the participants on the pre- and post-training tests, and the gain."""
+    from lms.courses.models import Activity, ActivityResult
+
+    participants = set(db.session.scalars(
+        select(Registration.user_id).join(TrainingSession, TrainingSession.id == Registration.session_id)
+        .where(TrainingSession.event_id == event.id, Registration.state == S.confirmed)))
+    out: dict = {}
+    for key, activity_id in (("pre", event.pre_test_activity_id), ("post", event.post_test_activity_id)):
+        activity = db.session.get(Activity, activity_id) if activity_id else None
+        scores = {}
+        if activity is not None and participants:
+            for result in db.session.scalars(select(ActivityResult).where(
+                    ActivityResult.activity_id == activity.id, ActivityResult.user_id.in_(participants))):
+                if result.effective_score is not None:
+                    scores[result.user_id] = result.effective_score * 100
+        out[key] = {"activity": activity, "count": len(scores),
+                    "mean": round(sum(scores.values()) / len(scores), 1) if scores else None, "scores": scores}
+    both = set(out["pre"]["scores"]) & set(out["post"]["scores"])
+    out["gain"] = (round(sum(out["post"]["scores"][u] - out["pre"]["scores"][u] for u in both) / len(both), 1)
+                   if both else None)
+    return out
+
+
 # -- calendar feeds --------------------------------------------------------------------------------------
 
 def feed_token(user: User, regenerate: bool = False) -> str:

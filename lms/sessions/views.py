@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts.models import Administration, SiteRole, User
+from lms.courses.models import Activity
 from lms.core.db import db, utcnow
 from lms.core.errors import DomainError
 from lms.core.i18n import _, current_locale, localized, text_direction
@@ -168,7 +169,12 @@ def view_event(event_id: int):
     seats = {s.id: (services.seats_taken(s), services.waiting_count(s)) for s in event.sessions}
     completion = services.get_completion(event, current_user) if current_user.is_authenticated else None
     invitation = services.get_invitation(event, current_user) if current_user.is_authenticated else None
-    return render_template("sessions/event.html", event=event, mine=mine, seats=seats, form=ActionForm(),
+    tests = {}
+    for key, activity_id in (("pre", event.pre_test_activity_id), ("post", event.post_test_activity_id)):
+        activity = db.session.get(Activity, activity_id) if activity_id else None
+        if activity is not None:
+            tests[key] = (activity, activity.type.launch_url(activity))
+    return render_template("sessions/event.html", event=event, mine=mine, tests=tests, seats=seats, form=ActionForm(),
                            completion=completion, invitation=invitation, now=utcnow(),
                            deadline=services.registration_deadline, cutoff=services.withdrawal_cutoff,
                            certificate=services.certificate_for(completion) if completion else None)
@@ -197,13 +203,26 @@ def _fill_event(form: EventForm, event: TrainingEvent) -> None:
     event.survey_anonymous = form.survey_anonymous.data
     event.status = EventStatus(form.status.data)
     event.trainers = [db.session.get(User, i) for i in form.trainer_ids.data or [] if db.session.get(User, i)]
+    event.pre_test_activity_id = form.pre_test_activity_id.data
+    event.post_test_activity_id = form.post_test_activity_id.data
+
+
+def _test_choices():
+    from lms.courses.models import Activity
+
+    activities = db.session.scalars(select(Activity).where(Activity.graded.is_(True))
+                                    .order_by(Activity.course_id, Activity.position).limit(300)).all()
+    return [("", _("None"))] + [(a.id, f"{a.course.display_title} — {a.display_title}") for a in activities]
 
 
 def _event_form(event: TrainingEvent | None) -> EventForm:
     form = EventForm()
     form.organising_administration_id.choices = _administration_choices(_("None"))
     form.trainer_ids.choices = _staff_choices()
+    form.pre_test_activity_id.choices = form.post_test_activity_id.choices = _test_choices()
     if request.method == "GET" and event is not None:
+        form.pre_test_activity_id.data = event.pre_test_activity_id
+        form.post_test_activity_id.data = event.post_test_activity_id
         for prefix, value in (("title", event.title), ("description", event.description),
                               ("objectives", event.objectives), ("audience", event.target_audience)):
             for lang in LANGS:
@@ -504,7 +523,7 @@ def event_results(event_id: int):
     event = _event(event_id, "sessions.view_reports")
     rows = reports.participant_rows([event])
     return render_template("sessions/results.html", event=event, results=services.survey_results(event), rows=rows,
-                           history=_history(event), state_title=lambda value: RegistrationState(value).title)
+                           history=_history(event), tests=services.knowledge_tests(event), state_title=lambda value: RegistrationState(value).title)
 
 
 def _history(event: TrainingEvent):

@@ -123,3 +123,19 @@ def test_sign_in_sheet_pdf_has_the_arabic_names(app, client, auth):
     fonts = str(reader.pages[0]["/Resources"]["/Font"])
     assert "Naskh" in str([reader.pages[0]["/Resources"]["/Font"][f].get_object()["/BaseFont"] for f in
                             reader.pages[0]["/Resources"]["/Font"]]), fonts
+
+
+def test_knowledge_tests_before_and_after_show_the_progress(app):
+    from lms.courses.results import report_result
+
+    course = make_course()
+    pre = make_activity(course, "page", graded=True, completion_rule="grade", completion_min_grade=0)
+    post = make_activity(course, "page", graded=True, completion_rule="grade", completion_min_grade=0)
+    event, sessions = _event_with_sessions(1, pre_test_activity_id=pre.id, post_test_activity_id=post.id)
+    people = [make_user(), make_user()]
+    for person, before, after in zip(people, (0.4, 0.6), (0.8, 0.9)):
+        services.register(sessions[0].id, person)
+        report_result(pre, person, score=before)
+        report_result(post, person, score=after)
+    tests = services.knowledge_tests(event)
+    assert tests["pre"]["mean"] == 50.0 and tests["post"]["mean"] == 85.0 and tests["gain"] == 35.0
