@@ -392,8 +392,10 @@ def purge_expired() -> int:
     """Housekeeping for the worker or cron: expired states, token marks and launches."""
     from sqlalchemy import delete
 
+    from .models import LtiAccessToken, LtiConsumerNonce
+
     now = utcnow()
     count = 0
-    for model in (LtiLoginState, LtiUsedToken, LtiLaunch):
+    for model in (LtiLoginState, LtiUsedToken, LtiLaunch, LtiConsumerNonce, LtiAccessToken):
         count += db.session.execute(delete(model).where(model.expires_at < now - timedelta(hours=1))).rowcount or 0
     return count

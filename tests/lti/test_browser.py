@@ -35,3 +35,28 @@ def test_launch_through_platform_storage_inside_the_iframe(registered, course_da
     frame.locator("#page-body").wait_for()
     stored = page.evaluate("Object.keys(window.ltiStore || {})")
     assert any(key.startswith("tamkeen-state-") for key in stored)
+
+
+@pytest.mark.browser
+def test_admin_registration_screen_in_the_browser(page, live_server, browser_login, axe_check, db):
+    from tests.factories import make_user
+
+    make_user("lti-browser-admin", role="administrator")
+    db.session.commit()
+    browser_login("lti-browser-admin")
+    page.goto(f"{live_server.url}/lti/admin")
+    assert f"{live_server.url}/lti/launch" in page.inner_text("main")
+    axe_check(page)
+    page.click("form[action$='/lti/admin/invite'] button")
+    page.wait_for_load_state()
+    invite = page.inner_text("#invite-url")
+    assert invite.startswith(f"{live_server.url}/lti/dynamic-registration/")
+    page.fill("#p-issuer", "https://moodle.example.ma")
+    page.fill("#p-client_id", "client-from-ui")
+    page.fill("#p-deployment_ids", "7")
+    page.fill("#p-auth_url", "https://moodle.example.ma/mod/lti/auth.php")
+    page.fill("#p-token_url", "https://moodle.example.ma/mod/lti/token.php")
+    page.fill("#p-jwks_url", "https://moodle.example.ma/mod/lti/certs.php")
+    page.click("form[action$='/lti/admin/platforms'] button[type=submit]")
+    page.wait_for_load_state()
+    assert "client-from-ui" in page.inner_text("main")

@@ -138,3 +138,14 @@ def test_role_mapping_is_configurable(app):
     assert course_role_for(["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"]) == "instructor"
     assert course_role_for(["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"],
                            {"http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor": "learner"}) == "learner"
+
+
+def test_prune_removes_expired_launch_records(app, db, runner):
+    from lms.lti.models import LtiUsedToken
+
+    db.session.add(LtiUsedToken(token_key="a" * 64, expires_at=utcnow() - timedelta(days=1)))
+    db.session.add(LtiUsedToken(token_key="b" * 64, expires_at=utcnow() + timedelta(hours=1)))
+    db.session.commit()
+    result = runner.invoke(args=["lti", "prune"])
+    assert result.exit_code == 0 and "1 expired launch records" in result.output
+    assert [t.token_key[0] for t in db.session.scalars(select(LtiUsedToken))] == ["b"]
