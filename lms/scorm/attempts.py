@@ -165,6 +165,10 @@ def _save_navigator(attempt: ScormAttempt, nav) -> None:
 def navigate(attempt: ScormAttempt, request: str, target: str | None = None) -> dict:
     """Process a navigation request (LMS button, TOC choice, or the SCO's adl.nav.request after Terminate)."""
     nav = navigator(attempt)
+    if is_review(attempt):
+        outcome = nav.start() if request == "start" else nav.navigate(request, target)
+        return {"valid": outcome.valid, "delivered": outcome.delivered, "ended": outcome.ended,
+                "exception": outcome.exception, "nav": nav_state(attempt, nav), "review": True}
     _close_open_launches(attempt, nav)
     if request == "start":
         outcome = nav.start()
@@ -213,6 +217,8 @@ def launch(attempt: ScormAttempt, item_id: str) -> dict:
     edition = edition_of(version.scorm_version)
     nav = navigator(attempt)
     track = _track(attempt, item_id)
+    if is_review(attempt):
+        return _review_launch(attempt, track, item, nav, edition)
     if track.launch_state == "running":
         _close_launch(attempt, track, nav)
     if track.launches and edition != SCORM12 and track.exit != "suspend":
@@ -235,6 +241,23 @@ def launch(attempt: ScormAttempt, item_id: str) -> dict:
     return {"item": item_id, "edition": edition, "values": values, "counts": counts, "lenient": lenient,
             "nav_context": nav.request_valid(), "shared_data": _shared_data(nav, item_id),
             "last_seq": attempt.last_seq, "launch": track.launches}
+
+
+def is_review(attempt: ScormAttempt) -> bool:
+    """A finished attempt opens in review mode: the SCOs show what was recorded and nothing changes."""
+    return attempt.finished_at is not None
+
+
+def _review_launch(attempt, track, item, nav, edition) -> dict:
+    values, counts = _launch_values(attempt, track, item, nav, edition)
+    if edition == SCORM12:
+        values.update({"cmi.core.lesson_mode": "review", "cmi.core.credit": "no-credit", "cmi.core.entry": ""})
+    else:
+        values.update({"cmi.mode": "review", "cmi.credit": "no-credit", "cmi.entry": ""})
+    db.session.expire(track)  # nothing of a review launch is stored
+    return {"item": item.identifier, "edition": edition, "values": values, "counts": counts, "lenient": True,
+            "nav_context": nav.request_valid(), "shared_data": _shared_data(nav, item.identifier),
+            "last_seq": attempt.last_seq, "launch": track.launches, "review": True}
 
 
 def attempt_activity(attempt: ScormAttempt):
@@ -386,6 +409,12 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
         raise DomainError(_("Unknown SCO."), code="bad_commit", status=400)
     if attempt.voided_at is not None:
         raise DomainError(_("This attempt was reset by an instructor."), code="attempt_reset", status=410)
+    if is_review(attempt):
+        db.session.add(ScormCommit(attempt_id=attempt.id, seq=seq, item_identifier=item_id, calls=len(calls),
+                                   digest=digest, rejected=[]))
+        attempt.last_seq = seq
+        db.session.flush()
+        return {"ok": True, "seq": seq, "review": True, "rejected": []}
     track = _track(attempt, item_id)
     before = _outcome_snapshot(track)
     runtime = _runtime(attempt, track)

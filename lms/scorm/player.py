@@ -111,7 +111,7 @@ def play(activity_id: int):
                  "nav": url_for("scorm.navigate", attempt_id=attempt.id),
                  "course": url_for("courses.view_course", course_id=activity.course_id)
                  if "courses.view_course" in current_app.view_functions else url_for("core.home")},
-        "nav": nav, "multi": len(items) > 1,
+        "nav": nav, "multi": len(items) > 1, "review": service.is_review(attempt),
         "messages": {"saving": _("Saving…"), "saved": _("All progress saved"),
                      "offline": _("Offline: your progress is kept on this device and will be sent when the "
                                   "connection returns."),
@@ -124,7 +124,7 @@ def play(activity_id: int):
     }
     attempts = service.attempts_of(activity, current_user)
     return render_template("scorm/player.html", activity=activity, attempt=attempt, version=version,
-                           config=config, nav=nav, conf=conf, attempts=attempts,
+                           config=config, nav=nav, conf=conf, attempts=attempts, review=service.is_review(attempt),
                            can_new_attempt=conf["learner_new_attempt"] and attempt.tracks and
                            service.can_start_new_attempt(activity, current_user))
 

@@ -208,7 +208,7 @@ def test_a_page_closed_without_terminate_resumes_where_it_stopped(single):
 
 
 def test_scorm_2004_starts_a_fresh_sco_attempt_after_a_normal_exit(app, tmp_path, client, auth):
-    _course, learner, activity = setup_activity(package_2004(tmp_path, scos=1))
+    _course, learner, activity = setup_activity(package_2004(tmp_path))
     db.session.commit()
     sign_in(client, learner)
     player = Player(client, activity)
@@ -218,11 +218,30 @@ def test_scorm_2004_starts_a_fresh_sco_attempt_after_a_normal_exit(app, tmp_path
     assert data["values"]["cmi.entry"] == "ab-initio" and data["values"]["cmi.learner_name"] == "Amina Benali"
     player.commit("SCO-1", [["init"]] + sets(("cmi.location", "p2"), ("cmi.completion_status", "incomplete"),
                                              ("cmi.exit", "normal")) + [["term"]])
-    player.nav("exitAll")
-    player.open()
-    player.nav("start")
+    assert player.nav("choice", "SCO-1")["delivered"] == "SCO-1"
     values = player.launch("SCO-1")["values"]
     assert values["cmi.entry"] == "ab-initio" and "cmi.location" not in values
+
+
+def test_a_finished_attempt_reopens_in_review_mode_and_changes_nothing(single):
+    single.open()
+    single.nav("start")
+    single.launch("SCO-1")
+    single.commit("SCO-1", [["init"]] + sets(("cmi.core.lesson_status", "passed"), ("cmi.core.score.raw", "95"),
+                                             ("cmi.core.lesson_location", "end")) + [["term"]])
+    assert single.attempt.finished_at is not None
+    page = single.open().get_data(as_text=True)
+    assert 'id="scorm-review"' in page and single.attempt.number == 1
+    single.nav("start")
+    data = single.launch("SCO-1")
+    assert data["review"] is True
+    assert (data["values"]["cmi.core.lesson_mode"], data["values"]["cmi.core.credit"]) == ("review", "no-credit")
+    assert data["values"]["cmi.core.lesson_location"] == "end"
+    single.commit("SCO-1", [["init"]] + sets(("cmi.core.score.raw", "10"), ("cmi.core.lesson_location", "x"))
+                  + [["term"]])
+    track = single.attempt.track("SCO-1")
+    assert (track.score_raw, track.location, track.launches) == (95, "end", 1)
+    assert get_result(single.activity, single.learner).score == pytest.approx(0.95)
 
 
 def test_a_2004_session_goes_through_the_sequencing_engine(app, tmp_path, client, auth):
