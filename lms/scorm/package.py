@@ -263,12 +263,18 @@ class ZipSource(PackageSource):
         dest.mkdir(parents=True, exist_ok=True)
         root = dest.resolve()
         written = 0
+        aliases: list[tuple[Path, Path]] = []
         for rel in self._names:
             info = self._members[self.root_prefix + rel]
-            target = (dest / rel).resolve()
+            # Written under the name the archive gives (the package's own pages use it); when that is not
+            # NFC, the NFC name (what the manifest check and most browsers use) becomes a link to it.
+            original = _strip_components(posixpath.normpath(info.filename), self.root_prefix)
+            target = (dest / original).resolve()
             if root not in target.parents:
                 raise UnsafePackage([Issue(ERROR, "unsafe_path", {"name": info.filename,
                                                                   "reason": "outside the package"})])
+            if original != rel:
+                aliases.append((target, (dest / rel).resolve()))
             target.parent.mkdir(parents=True, exist_ok=True)
             with self.zf.open(info) as src, open(target, "xb") as out:
                 remaining = info.file_size
@@ -287,6 +293,13 @@ class ZipSource(PackageSource):
                     if progress:
                         progress(len(chunk))
             os.chmod(target, 0o644)
+        for target, alias in aliases:
+            if root in alias.parents and not alias.exists():
+                alias.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(target, alias)
+                except OSError:
+                    shutil.copyfile(target, alias)
         return written
 
     @property
@@ -295,6 +308,12 @@ class ZipSource(PackageSource):
 
     def close(self) -> None:
         self.zf.close()
+
+
+def _strip_components(name: str, prefix: str) -> str:
+    """``name`` without as many leading folders as ``prefix`` has (prefixes are compared in NFC)."""
+    count = prefix.count("/")
+    return name.split("/", count)[count] if count else name
 
 
 def _bounded_read(fh: IO[bytes], info: zipfile.ZipInfo, limit: int) -> bytes:
@@ -353,10 +372,12 @@ class DirSource(PackageSource):
         gives the same digest."""
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
             for name in self._names:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                real = self._real[self.root_prefix + name]
+                info = zipfile.ZipInfo(_strip_components(real, self.root_prefix),
+                                       date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
-                with open(self.path / self._real[self.root_prefix + name], "rb") as src, \
+                with open(self.path / real, "rb") as src, \
                         zf.open(info, "w", force_zip64=True) as out:
                     shutil.copyfileobj(src, out, 1024 * 1024)
 

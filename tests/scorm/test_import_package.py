@@ -186,4 +186,6 @@ def test_decomposed_accents_from_macos_archives_match_the_manifest(tmp_path):
         assert manifest.organization().items[0].launch_path == nfc
     with ZipSource(tmp_path / "mac.zip") as source:
         source.extract_to(tmp_path / "out")
+    # Both spellings are served: the manifest's (NFC) and the one the package's own pages may use (NFD).
     assert (tmp_path / "out" / nfc).is_file()
+    assert (tmp_path / "out" / unicodedata.normalize("NFD", nfc)).is_file()
