@@ -170,11 +170,11 @@ def _tincan_results(principal, statements: list[dict]) -> None:
 
     from lms.courses.results import report_result
 
-    from .models import Registration, TinCanPackage
+    from .models import Cmi5Registration, TinCanPackage
 
     if not principal.registration:
         return
-    registration = db.session.scalar(select(Registration).where(Registration.registration == principal.registration))
+    registration = db.session.scalar(select(Cmi5Registration).where(Cmi5Registration.registration == principal.registration))
     if registration is None or registration.activity.type_key != "tincan":
         return
     package = TinCanPackage.for_activity(registration.activity_id)

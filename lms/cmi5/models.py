@@ -91,7 +91,7 @@ class Cmi5Objective(IdMixin, Model):
     course: Mapped[Cmi5Course] = relationship(back_populates="objectives")
 
 
-class Registration(IdMixin, Model):
+class Cmi5Registration(IdMixin, Model):
     """One learner's registration (xAPI ``registration``) in a cmi5 course or TinCan activity: one per
     enrolment attempt. ``satisfied`` lists the publisher ids of blocks and the course already reported
     satisfied (so each is reported once per registration, §9.3.9)."""
@@ -155,7 +155,7 @@ class Cmi5Session(IdMixin, Model):
     verbs: Mapped[list] = mapped_column(JSONType, default=list)   # cmi5 defined verbs received, in order
     launch_url: Mapped[str | None] = mapped_column(Text)
 
-    registration: Mapped[Registration] = relationship()
+    registration: Mapped[Cmi5Registration] = relationship()
     au: Mapped[Cmi5AU | None] = relationship()
 
     @property

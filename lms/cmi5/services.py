@@ -25,7 +25,7 @@ from lms.lrs.store import agent_ifi
 from lms.scorm.package import Report, UnsafePackage
 from lms.scorm.services import PackageRejected, limits_from_config
 
-from .models import (AUState, Cmi5AU, Cmi5Block, Cmi5Course, Cmi5Objective, Cmi5Session, Registration,
+from .models import (AUState, Cmi5AU, Cmi5Block, Cmi5Course, Cmi5Objective, Cmi5Session, Cmi5Registration,
                      TinCanPackage)
 from .package import Spooled, validate_cmi5, validate_tincan
 from .structure import CourseStructure, package_path
@@ -195,13 +195,13 @@ def _enrolment(activity, user):
     return enrolment_of(user, activity.course)
 
 
-def current_registration(activity, user) -> Registration | None:
-    return db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
-                                                        Registration.user_id == user.id)
-                             .order_by(Registration.attempt.desc()).limit(1))
+def current_registration(activity, user) -> Cmi5Registration | None:
+    return db.session.scalar(select(Cmi5Registration).where(Cmi5Registration.activity_id == activity.id,
+                                                        Cmi5Registration.user_id == user.id)
+                             .order_by(Cmi5Registration.attempt.desc()).limit(1))
 
 
-def registration_for(activity, user, *, new_attempt: bool = False) -> Registration:
+def registration_for(activity, user, *, new_attempt: bool = False) -> Cmi5Registration:
     """The learner's registration for this enrolment attempt: a new one on the first launch, after
     re-enrolment, or when the learner starts a new attempt. A new cmi5 registration evaluates moveOn
     at once (§9.6.1: NotApplicable AUs are satisfied from the start)."""
@@ -210,7 +210,7 @@ def registration_for(activity, user, *, new_attempt: bool = False) -> Registrati
     enrolment_id = getattr(enrolment, "id", None)
     if latest is not None and not new_attempt and (enrolment_id is None or latest.enrolment_id == enrolment_id):
         return latest
-    registration = Registration(activity_id=activity.id, user_id=user.id, enrolment_id=enrolment_id,
+    registration = Cmi5Registration(activity_id=activity.id, user_id=user.id, enrolment_id=enrolment_id,
                                 attempt=(latest.attempt + 1) if latest else 1, registration=str(uuid.uuid4()),
                                 satisfied=[])
     db.session.add(registration)
@@ -222,12 +222,12 @@ def registration_for(activity, user, *, new_attempt: bool = False) -> Registrati
     return registration
 
 
-def au_states(registration: Registration) -> dict[int, AUState]:
+def au_states(registration: Cmi5Registration) -> dict[int, AUState]:
     return {state.au_id: state for state in db.session.scalars(
         select(AUState).where(AUState.registration_id == registration.id))}
 
 
-def au_state(registration: Registration, au: Cmi5AU) -> AUState:
+def au_state(registration: Cmi5Registration, au: Cmi5AU) -> AUState:
     state = db.session.scalar(select(AUState).where(AUState.registration_id == registration.id,
                                                     AUState.au_id == au.id))
     if state is None:
@@ -254,7 +254,7 @@ def move_on_met(move_on: str, *, completed: bool, passed: bool, waived: bool = F
     raise ValueError(f"unknown moveOn {move_on!r}")
 
 
-def _context(registration: Registration, session_id: str, grouping: str, *, moveon: bool = False,
+def _context(registration: Cmi5Registration, session_id: str, grouping: str, *, moveon: bool = False,
              extensions: dict | None = None) -> dict:
     category = [{"objectType": "Activity", "id": CATEGORY_CMI5}]
     if moveon:
@@ -264,7 +264,7 @@ def _context(registration: Registration, session_id: str, grouping: str, *, move
             "extensions": {EXT_SESSION: session_id, **(extensions or {})}}
 
 
-def evaluate(registration: Registration, session_id: str | None) -> list[str]:
+def evaluate(registration: Cmi5Registration, session_id: str | None) -> list[str]:
     """Apply moveOn to every AU, then blocks and the course; issue one satisfied statement per newly
     satisfied block or course (§9.3.9; the launch session's id, or a new one outside a session) and report
     the result to the course. Returns the publisher ids newly satisfied."""
@@ -317,7 +317,7 @@ def _lang_map(value: dict) -> dict:
     return {(lang if lang != "und" else "en"): text for lang, text in (value or {}).items()} or {"en": "-"}
 
 
-def _report(course: Cmi5Course, registration: Registration, states: dict[int, AUState], course_done: bool) -> None:
+def _report(course: Cmi5Course, registration: Cmi5Registration, states: dict[int, AUState], course_done: bool) -> None:
     from lms.courses.results import report_result
 
     states = au_states(registration)
@@ -333,7 +333,7 @@ def _report(course: Cmi5Course, registration: Registration, states: dict[int, AU
 
 # --- sessions and launch ------------------------------------------------------------------------------------
 
-def active_sessions(registration: Registration) -> list[Cmi5Session]:
+def active_sessions(registration: Cmi5Registration) -> list[Cmi5Session]:
     return list(db.session.scalars(select(Cmi5Session).where(
         Cmi5Session.registration_id == registration.id, Cmi5Session.terminated_at.is_(None),
         Cmi5Session.abandoned_at.is_(None), Cmi5Session.au_id.is_not(None)).order_by(Cmi5Session.id)))
@@ -352,7 +352,7 @@ def content_base_url(au: Cmi5AU) -> str:
     return site_url() + path + (f"?{query}" if query else "")
 
 
-def context_template(registration: Registration, au: Cmi5AU, session_id: str) -> dict:
+def context_template(registration: Cmi5Registration, au: Cmi5AU, session_id: str) -> dict:
     return {"contextActivities": {"grouping": [{"objectType": "Activity", "id": au.publisher_id}]},
             "extensions": {EXT_SESSION: session_id}}
 
