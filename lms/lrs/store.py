@@ -232,48 +232,15 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
         seen[statement_id] = index
         ids.append(statement_id)
 
-    existing = {}
-    if any("id" in s for s in statements):
-        explicit = [sid for sid, s in zip(ids, statements) if "id" in s]
-        for chunk in _chunks(explicit, 500):
-            for row in db.session.execute(select(Statement.statement_id, Statement.data)
-                                          .where(Statement.statement_id.in_(chunk))):
-                existing[row.statement_id] = row.data
-    # StatementRef targets (voiding or not); a voiding statement cannot itself be voided.
+    # Phase 1, CPU only (before the first query, so SQLite's write lock is not held meanwhile): complete
+    # every statement as if it were new, with its filter keys and its JSON text.
     refs: dict[str, str] = {}
     voids: dict[str, str] = {}
-    for sid, statement in zip(ids, statements):
-        if sid in existing:
-            continue
-        obj = statement["object"]
-        if obj.get("objectType") == "StatementRef":
-            refs[sid] = obj["id"].lower()
-            if statement["verb"]["id"] == VOIDED:
-                voids[sid] = refs[sid]
-    outside_targets = {t for t in refs.values() if t not in seen}
-    target_pk: dict[str, int] = {}
-    if outside_targets:
-        for chunk in _chunks(list(outside_targets), 500):
-            for row in db.session.execute(select(Statement.pk, Statement.statement_id, Statement.verb_iri)
-                                          .where(Statement.statement_id.in_(chunk))):
-                target_pk[row.statement_id] = row.pk
-                if row.verb_iri == VOIDED and row.statement_id in voids.values():
-                    raise StatementRejected("object: a voiding statement cannot be voided")
-    for target in voids.values():
-        if target in seen and statements[seen[target]]["verb"]["id"] == VOIDED:
-            raise StatementRejected("object: a voiding statement cannot be voided")
-
     rows = []
     keys: dict[str, set[int]] = {}
     definitions: dict[str, dict] = {}
-    new_ids = []
+    dumps = json.dumps
     for sid, statement in zip(ids, statements):
-        if sid in existing:
-            if not same_statement(existing[sid], statement):
-                raise StatementConflict(f"statement {sid} is already stored with different content")
-            continue
-        if sid in keys:
-            continue
         data = dict(statement)
         data["id"] = sid
         data["stored"] = stored_text
@@ -287,7 +254,9 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
         elif kind in ("Agent", "Group"):
             object_iri = agent_ifi(obj)
         elif kind == "StatementRef":
-            object_iri = obj["id"].lower()
+            object_iri = refs[sid] = obj["id"].lower()
+            if data["verb"]["id"] == VOIDED:
+                voids[sid] = object_iri
         else:
             object_iri = None
         for activity in _all_activity_objects(data):
@@ -299,21 +268,53 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
             "actor_ifi": agent_ifi(data["actor"]), "object_type": kind, "object_iri": object_iri,
             "registration": registration.lower() if registration else None, "voided": False,
             "ref_id": refs.get(sid), "credential_id": credential_id, "data": data,
-            "has_attachments": bool(data.get("attachments")),
+            "json": dumps(data, ensure_ascii=False), "has_attachments": bool(data.get("attachments")),
         })
         keys[sid] = statement_keys(data)
-        new_ids.append(sid)
-    if not rows:
-        return ids
+    for target in voids.values():
+        if target in seen and statements[seen[target]]["verb"]["id"] == VOIDED:
+            raise StatementRejected("object: a voiding statement cannot be voided")
 
+    # Phase 2: what is already stored.
+    existing = {}
+    if any("id" in s for s in statements):
+        explicit = [sid for sid, s in zip(ids, statements) if "id" in s]
+        for chunk in _chunks(explicit, 500):
+            for row in db.session.execute(select(Statement.statement_id, Statement.data)
+                                          .where(Statement.statement_id.in_(chunk))):
+                existing[row.statement_id] = row.data
+    if existing:
+        for sid in existing:
+            if not same_statement(existing[sid], statements[seen[sid]]):
+                raise StatementConflict(f"statement {sid} is already stored with different content")
+        rows = [row for row in rows if row["statement_id"] not in existing]
+        for sid in existing:
+            keys.pop(sid, None)
+            refs.pop(sid, None)
+            voids.pop(sid, None)
+        if not rows:
+            return ids
+    new_ids = [row["statement_id"] for row in rows]
+    new_set = set(new_ids)
+    outside_targets = {t for t in refs.values() if t not in new_set}
+    target_pk: dict[str, int] = {}
+    if outside_targets:
+        void_targets = set(voids.values())
+        for chunk in _chunks(list(outside_targets), 500):
+            for row in db.session.execute(select(Statement.pk, Statement.statement_id, Statement.verb_iri)
+                                          .where(Statement.statement_id.in_(chunk))):
+                target_pk[row.statement_id] = row.pk
+                if row.verb_iri == VOIDED and row.statement_id in void_targets:
+                    raise StatementRejected("object: a voiding statement cannot be voided")
     if refs:
         _inherit_keys(refs, keys, target_pk)
-    # Statements voided by a voiding statement stored before them (a target may arrive after its void).
-    new_set = set(new_ids)
-    already_voided = set()
+    # Statements stored earlier that target the new ones: voiding statements (a target may arrive after
+    # its void) and StatementRefs, which inherit the new statements' filter keys.
+    referrers = []
     for chunk in _chunks(new_ids, 500):
-        already_voided.update(db.session.scalars(select(Statement.ref_id).where(Statement.ref_id.in_(chunk),
-                                                                                 Statement.verb_iri == VOIDED)))
+        referrers += db.session.execute(select(Statement.pk, Statement.statement_id, Statement.ref_id,
+                                               Statement.verb_iri).where(Statement.ref_id.in_(chunk))).all()
+    already_voided = {r.ref_id for r in referrers if r.verb_iri == VOIDED}
     already_voided.update(t for t in voids.values() if t in new_set)
     for row in rows:
         if row["statement_id"] in already_voided and row["verb_iri"] != VOIDED:
@@ -328,7 +329,8 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
     if outside_voided:
         db.session.execute(update(Statement).where(Statement.statement_id.in_(outside_voided),
                                                    Statement.verb_iri != VOIDED).values(voided=True))
-    _propagate_to_referrers(dict(zip(new_ids, pks)), keys)
+    if referrers:
+        _propagate_to_referrers(new_set, keys, referrers)
     if definitions:
         _save_definitions(definitions)
     _after_store(new_ids)
@@ -350,7 +352,6 @@ def bulk_insert_statements(rows: list[dict]) -> None:
     else:
         marks = ", ".join("?" for _ in _STATEMENT_COLUMNS)
     stored_cache: dict = {}
-    dumps = json.dumps
     values = []
     for row in rows:
         stored = row["stored"]
@@ -359,7 +360,7 @@ def bulk_insert_statements(rows: list[dict]) -> None:
                 stored.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         values.append((row["pk"], row["statement_id"], stored_cache[stored], row["verb_iri"], row["actor_ifi"],
                        row["object_type"], row["object_iri"], row["registration"], row["voided"], row["ref_id"],
-                       row["credential_id"], dumps(row["data"], ensure_ascii=False), row["has_attachments"]))
+                       row["credential_id"], row["json"], row["has_attachments"]))
     connection.exec_driver_sql(f"INSERT INTO lrs_statement ({columns}) VALUES ({marks})", values)
 
 
@@ -413,31 +414,30 @@ def _inherit_keys(refs: dict[str, str], keys: dict[str, set[int]], target_pk: di
             break
 
 
-def _propagate_to_referrers(new_pks: dict[str, int], keys: dict[str, set[int]]) -> None:
+def _propagate_to_referrers(new_ids: set[str], keys: dict[str, set[int]], referrers: list) -> None:
     """Statements stored earlier that target one of the new statements inherit its keys (recursively)."""
-    frontier = {sid: keys[sid] for sid in new_pks}
+    frontier = {sid: keys[sid] for sid in new_ids}
     for _depth in range(10):
-        referrers = []
-        for chunk in _chunks(list(frontier), 500):
-            referrers += db.session.execute(select(Statement.pk, Statement.statement_id, Statement.ref_id)
-                                            .where(Statement.ref_id.in_(chunk))).all()
-        referrers = [r for r in referrers if r.statement_id not in new_pks]
+        referrers = [r for r in referrers if r.statement_id not in new_ids]
         if not referrers:
             return
         current = _keys_of([r.pk for r in referrers])
         next_frontier = {}
-        rows = []
+        pairs = []
         for referrer in referrers:
             have = current.get(referrer.pk, set())
             missing = frontier[referrer.ref_id] - have
             if missing:
-                rows += [{"statement_pk": referrer.pk, "key_hash": h} for h in missing]
+                pairs += [(referrer.pk, h) for h in missing]
                 next_frontier[referrer.statement_id] = have | missing
-        if rows:
-            bulk_insert_keys([(r["statement_pk"], r["key_hash"]) for r in rows])
+        bulk_insert_keys(pairs)
         if not next_frontier:
             return
         frontier = next_frontier
+        referrers = []
+        for chunk in _chunks(list(frontier), 500):
+            referrers += db.session.execute(select(Statement.pk, Statement.statement_id, Statement.ref_id)
+                                            .where(Statement.ref_id.in_(chunk))).all()
 
 
 def _after_store(statement_ids: list[str]) -> None:
