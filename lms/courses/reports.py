@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, or_, select
 
 from lms.accounts.models import Administration, AdministrationLevel, Gender, SiteRole, User
 from lms.core.db import db, utcnow
@@ -96,7 +96,8 @@ def _measures():
     completed = func.sum(case((Enrolment.completed_at.is_not(None), 1), else_=0))
     started = func.sum(case((Enrolment.progress > 0, 1), else_=0))
     return (func.count(Enrolment.id).label("enrolled"), completed.label("completed"), started.label("started"),
-            func.avg(Enrolment.progress).label("avg_progress"), func.avg(Enrolment.final_grade).label("avg_grade"))
+            func.sum(Enrolment.progress).label("sum_progress"), func.sum(Enrolment.final_grade).label("sum_grade"),
+            func.count(Enrolment.final_grade).label("graded"))
 
 
 def _base(columns, filters: ReportFilters):
@@ -109,62 +110,106 @@ def _base(columns, filters: ReportFilters):
 class Row:
     key: object
     label: str
-    enrolled: int
-    completed: int
-    started: int
-    avg_progress: float
-    avg_grade: float | None
+    enrolled: int = 0
+    completed: int = 0
+    started: int = 0
+    sum_progress: float = 0.0
+    sum_grade: float = 0.0
+    graded: int = 0
 
     @property
     def rate(self) -> float:
         return round(100.0 * self.completed / self.enrolled, 1) if self.enrolled else 0.0
 
+    @property
+    def avg_progress(self) -> float:
+        return round(self.sum_progress / self.enrolled, 1) if self.enrolled else 0.0
 
-def _rows(result, label) -> list[Row]:
-    return [Row(key=r[0], label=label(r), enrolled=int(r.enrolled or 0), completed=int(r.completed or 0),
-                started=int(r.started or 0), avg_progress=round(float(r.avg_progress or 0), 1),
-                avg_grade=None if r.avg_grade is None else round(float(r.avg_grade), 1)) for r in result]
+    @property
+    def avg_grade(self) -> float | None:
+        return round(self.sum_grade / self.graded, 1) if self.graded else None
 
-
-def summary(filters: ReportFilters) -> Row:
-    result = db.session.execute(_base([literal(1), *_measures()], filters)).one()
-    return _rows([result], lambda r: str(_("All learners")))[0]
-
-
-def by_course(filters: ReportFilters, *, offset: int = 0, limit: int = 25) -> tuple[list[Row], int]:
-    grouped = _base([Enrolment.course_id, *_measures()], filters).group_by(Enrolment.course_id)
-    total = db.session.scalar(select(func.count()).select_from(grouped.subquery()))
-    rows = db.session.execute(grouped.order_by(func.count(Enrolment.id).desc(), Enrolment.course_id)
-                              .offset(offset).limit(limit)).all()
-    titles = dict(db.session.execute(select(Course.id, Course.title).where(Course.id.in_([r[0] for r in rows]))).all())
-    return _rows(rows, lambda r: localized(titles.get(r[0]))), total or 0
+    def add(self, other) -> None:
+        self.enrolled += int(other.enrolled or 0)
+        self.completed += int(other.completed or 0)
+        self.started += int(other.started or 0)
+        self.sum_progress += float(other.sum_progress or 0)
+        self.sum_grade += float(other.sum_grade or 0)
+        self.graded += int(other.graded or 0)
 
 
-def by_administration(filters: ReportFilters, *, offset: int = 0, limit: int = 25) -> tuple[list[Row], int]:
-    grouped = _base([User.administration_id, *_measures()], filters).group_by(User.administration_id)
-    total = db.session.scalar(select(func.count()).select_from(grouped.subquery()))
-    rows = db.session.execute(grouped.order_by(func.count(Enrolment.id).desc(), User.administration_id)
-                              .offset(offset).limit(limit)).all()
+class Cube:
+    """One GROUP BY (course, administration, gender) over the filtered enrolments; every split of the
+    report (totals, per course, per administration, women/men, central/local) is a sum of its cells,
+    so the report scans the enrolments once however many tables it shows."""
+
+    def __init__(self, filters: ReportFilters):
+        query = _base([Enrolment.course_id, User.administration_id, User.gender, Administration.level, *_measures()],
+                      filters).group_by(Enrolment.course_id, User.administration_id, User.gender, Administration.level)
+        self.cells = db.session.execute(query).all()
+
+    def split(self, key) -> dict:
+        groups: dict = {}
+        for cell in self.cells:
+            k = key(cell)
+            row = groups.get(k)
+            if row is None:
+                row = groups[k] = Row(key=k, label="")
+            row.add(cell)
+        return groups
+
+
+def _ranked(groups: dict) -> list[Row]:
+    return sorted(groups.values(), key=lambda r: (-r.enrolled, str(r.key)))
+
+
+def summary(filters: ReportFilters, cube: Cube | None = None) -> Row:
+    cube = cube or Cube(filters)
+    row = cube.split(lambda cell: "all").get("all") or Row(key="all", label="")
+    row.label = str(_("All learners"))
+    return row
+
+
+def by_course(filters: ReportFilters, *, offset: int = 0, limit: int = 25, cube: Cube | None = None
+              ) -> tuple[list[Row], int]:
+    ranked = _ranked((cube or Cube(filters)).split(lambda cell: cell.course_id))
+    rows = ranked[offset:offset + limit]
+    titles = dict(db.session.execute(select(Course.id, Course.title).where(Course.id.in_([r.key for r in rows]))).all())
+    for row in rows:
+        row.label = localized(titles.get(row.key))
+    return rows, len(ranked)
+
+
+def by_administration(filters: ReportFilters, *, offset: int = 0, limit: int = 25, cube: Cube | None = None
+                      ) -> tuple[list[Row], int]:
+    ranked = _ranked((cube or Cube(filters)).split(lambda cell: cell.administration_id))
+    rows = ranked[offset:offset + limit]
     names = dict(db.session.execute(select(Administration.id, Administration.name)
-                                    .where(Administration.id.in_([r[0] for r in rows if r[0]]))).all())
-    return _rows(rows, lambda r: localized(names.get(r[0])) if r[0] else str(_("No administration"))), total or 0
+                                    .where(Administration.id.in_([r.key for r in rows if r.key]))).all())
+    for row in rows:
+        row.label = localized(names.get(row.key)) if row.key else str(_("No administration"))
+    return rows, len(ranked)
 
 
-def by_gender(filters: ReportFilters) -> list[Row]:
-    rows = db.session.execute(_base([User.gender, *_measures()], filters).group_by(User.gender)).all()
+def by_gender(filters: ReportFilters, cube: Cube | None = None) -> list[Row]:
+    groups = (cube or Cube(filters)).split(lambda cell: cell.gender)
     order = {Gender.female: 0, Gender.male: 1, Gender.unspecified: 2, None: 3}
-    rows = sorted(rows, key=lambda r: order.get(r[0], 4))
     labels = {Gender.female: _("Women"), Gender.male: _("Men"), Gender.unspecified: _("Prefer not to say"),
               None: _("Not recorded")}
-    return _rows(rows, lambda r: str(labels.get(r[0], r[0])))
+    rows = sorted(groups.values(), key=lambda r: order.get(r.key, 4))
+    for row in rows:
+        row.label = str(labels.get(row.key, row.key))
+    return rows
 
 
-def by_level(filters: ReportFilters) -> list[Row]:
-    rows = db.session.execute(_base([Administration.level, *_measures()], filters).group_by(Administration.level)).all()
+def by_level(filters: ReportFilters, cube: Cube | None = None) -> list[Row]:
+    groups = (cube or Cube(filters)).split(lambda cell: cell.level)
     labels = {AdministrationLevel.central: _("Central administration"),
               AdministrationLevel.local: _("Local administration"), None: _("No administration")}
-    rows = sorted(rows, key=lambda r: (r[0] is None, getattr(r[0], "value", "")))
-    return _rows(rows, lambda r: str(labels.get(r[0], r[0])))
+    rows = sorted(groups.values(), key=lambda r: (r.key is None, getattr(r.key, "value", "")))
+    for row in rows:
+        row.label = str(labels.get(row.key, row.key))
+    return rows
 
 
 def month_key(column):
@@ -182,12 +227,17 @@ def over_time(filters: ReportFilters, months: int = 12) -> list[tuple[str, int, 
         year, month0 = divmod(now.year * 12 + now.month - 1 - back, 12)
         keys.append((year, month0 + 1))
     start = datetime(keys[0][0], keys[0][1], 1, tzinfo=timezone.utc)
-    enrolled_key = month_key(Enrolment.created_at).label("month")
-    enrolled = dict(db.session.execute(_base([enrolled_key, func.count(Enrolment.id)], filters)
-                                       .where(Enrolment.created_at >= start).group_by(enrolled_key)).all())
-    completed_key = month_key(Enrolment.completed_at).label("month")
-    completed = dict(db.session.execute(_base([completed_key, func.count(Enrolment.id)], filters)
-                                        .where(Enrolment.completed_at >= start).group_by(completed_key)).all())
+    enrolled_key = month_key(Enrolment.created_at).label("enrolled_month")
+    completed_key = month_key(Enrolment.completed_at).label("completed_month")
+    enrolled: dict[str, int] = {}
+    completed: dict[str, int] = {}
+    rows = db.session.execute(_base([enrolled_key, completed_key, func.count(Enrolment.id)], filters)
+                              .where(or_(Enrolment.created_at >= start, Enrolment.completed_at >= start))
+                              .group_by(enrolled_key, completed_key)).all()
+    for enrolled_month, completed_month, count in rows:
+        enrolled[enrolled_month] = enrolled.get(enrolled_month, 0) + count
+        if completed_month:
+            completed[completed_month] = completed.get(completed_month, 0) + count
     series = []
     for year, month in keys:
         key = f"{year:04d}-{month:02d}"
@@ -208,12 +258,13 @@ class LearnerRow:
     completed_at: datetime | None
 
 
-def learners(filters: ReportFilters, *, offset: int = 0, limit: int | None = 50) -> tuple[list[LearnerRow], int]:
+def learners(filters: ReportFilters, *, offset: int = 0, limit: int | None = 50, total: int | None = None
+             ) -> tuple[list[LearnerRow], int]:
     columns = [User.id, User.username, User.full_name, Administration.name, Course.title, Enrolment.progress,
                Enrolment.final_grade, Enrolment.created_at, Enrolment.completed_at]
     query = _base(columns, filters).join(Course, Course.id == Enrolment.course_id)
-    count_query = _base([func.count(Enrolment.id)], filters)
-    total = db.session.scalar(count_query) or 0
+    if total is None:
+        total = db.session.scalar(_base([func.count(Enrolment.id)], filters)) or 0
     query = query.order_by(Enrolment.id.desc()).offset(offset)
     if limit is not None:
         query = query.limit(limit)

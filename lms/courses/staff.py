@@ -105,13 +105,15 @@ def report(course_id: int | None = None):
     page = max(1, request.args.get("page", 1, type=int))
     cpage = max(1, request.args.get("cpage", 1, type=int))
     apage = max(1, request.args.get("apage", 1, type=int))
-    summary = reports.summary(filters)
-    course_rows, course_total = reports.by_course(filters, offset=(cpage - 1) * 10, limit=10)
-    admin_rows, admin_total = reports.by_administration(filters, offset=(apage - 1) * 10, limit=10)
-    gender_rows = reports.by_gender(filters)
-    level_rows = reports.by_level(filters)
+    cube = reports.Cube(filters)
+    summary = reports.summary(filters, cube)
+    course_rows, course_total = reports.by_course(filters, offset=(cpage - 1) * 10, limit=10, cube=cube)
+    admin_rows, admin_total = reports.by_administration(filters, offset=(apage - 1) * 10, limit=10, cube=cube)
+    gender_rows = reports.by_gender(filters, cube)
+    level_rows = reports.by_level(filters, cube)
     series = reports.over_time(filters)
-    learner_rows, learner_total = reports.learners(filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE)
+    learner_rows, learner_total = reports.learners(filters, offset=(page - 1) * PER_PAGE, limit=PER_PAGE,
+                                                   total=summary.enrolled)
     rtl = text_direction() == "rtl"
     charts = {
         "gender": Markup(reports.bar_chart([(r.label, r.rate) for r in gender_rows], title=_("Completion rate by gender"),

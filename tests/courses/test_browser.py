@@ -1,0 +1,97 @@
+"""Browser journeys in Chromium: a learner in the Arabic catalogue, an instructor authoring a course."""
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from lms.courses import services
+from lms.courses.models import Activity, Course
+from tests.courses.factories import make_category, make_page
+from tests.factories import make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_learner_finds_enrols_progresses_and_downloads_the_certificate(db, page, live_server, browser_login,
+                                                                        axe_check):
+    category = make_category("cyber", "Cybersécurité", "الأمن السيبراني")
+    course = services.create_course(shortname="CYB-1", title={"ar": "حماية المعطيات الشخصية", "fr": "Données"},
+                                    summary={"ar": "دورة قصيرة"}, visible=True, self_enrolment="open",
+                                    category_id=category.id, languages=["ar", "fr"])
+    make_page(course, title="Introduction", body={"ar": "<p>مرحبا بكم في الدورة</p>"})
+    learner = make_user("amal", full_name="أمل الإدريسي", language="ar")
+    db.session.commit()
+
+    browser_login("amal")
+    page.goto(f"{live_server.url}/courses/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    axe_check(page)
+    page.fill("#q", "المعطيات")
+    page.locator("form[role=search] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="حماية المعطيات الشخصية").click()
+    page.wait_for_url(f"**/courses/{course.id}")
+    page.get_by_role("button", name="سجّلني").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "0"
+    axe_check(page)
+
+    page.locator(".activity-item a").first.click()
+    page.wait_for_load_state()
+    assert "مرحبا بكم في الدورة" in page.inner_text(".rich-text")
+    page.get_by_role("link", name="العودة إلى الدورة").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="تحميل شهادتي").click()
+    pdf = download_info.value.path().read_bytes()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0] == "شهادة إتمام"
+    assert lines.index("أمل الإدريسي") < lines.index("حماية المعطيات الشخصية")
+
+    page.goto(f"{live_server.url}/dashboard")
+    assert page.get_by_role("heading", name="الدورات المكتملة").is_visible()
+    axe_check(page)
+
+
+def test_instructor_creates_a_course_with_a_section_and_an_activity(db, page, live_server, browser_login, axe_check):
+    make_user("karim", role="instructor", language="fr", full_name="Karim Benjelloun")
+    db.session.commit()
+    browser_login("karim")
+    page.goto(f"{live_server.url}/courses/new")
+    axe_check(page)
+    page.fill("#shortname", "INNOV-01")
+    page.fill("#title_fr", "Innovation publique")
+    page.fill("#title_ar", "الابتكار العمومي")
+    page.select_option("#self_enrolment", "open")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Innovation publique"
+
+    page.get_by_role("link", name="Ajouter une section").first.click()
+    page.fill("#title_fr", "Atelier pratique")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Atelier pratique").is_visible()
+
+    page.get_by_role("link", name="Ajouter une activité").first.click()
+    page.get_by_role("link", name="Page").click()
+    page.select_option("#section_id", label="Atelier pratique")
+    page.fill("#title_fr", "Le design de services")
+    page.fill("#body_fr", "<p>Partir des besoins des usagers.</p>")
+    axe_check(page)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="Le design de services").is_visible()
+    axe_check(page)
+
+    course = db.session.query(Course).filter_by(shortname="INNOV-01").one()
+    activity = db.session.query(Activity).filter_by(course_id=course.id).one()
+    assert activity.section.title == {"fr": "Atelier pratique"}
+    # keyboard alternative to drag and drop: the move-up button takes it to the previous section
+    page.get_by_role("button", name="Monter: Le design de services").click()
+    page.wait_for_load_state()
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).section_id == course.sections[0].id
