@@ -495,3 +495,18 @@ def test_run_time_endpoints_answer_401_not_a_login_redirect(single, client):
                            data='{"seq": 1, "item": "SCO-1", "calls": [], "token": "%s"}' % token,
                            content_type="text/plain")
     assert response.status_code == 401
+
+
+def test_the_smallest_attempt_limit_wins(app, tmp_path):
+    _course, _learner, activity = setup_activity(package_2004(tmp_path), settings={"max_attempts": 5})
+    version = service.package_of(activity).latest_version
+    assert service.max_attempts(activity, version) == 5
+    version.activity_tree = {**(version.activity_tree or {}), "root": {**((version.activity_tree or {}).get("root")
+                                                                         or {}), "attempt_limit": 3}}
+    assert service.max_attempts(activity, version) == 3
+    app.config["SCORM_MAX_ATTEMPTS"] = 2
+    assert service.max_attempts(activity, version) == 2
+    activity.settings = {**activity.settings, "max_attempts": 0}
+    version.activity_tree = None
+    app.config["SCORM_MAX_ATTEMPTS"] = 0
+    assert service.max_attempts(activity, version) == 0
