@@ -161,13 +161,11 @@ class _Reader:
         self.filename = filename
         self.issues = issues
 
-    def error(self, code: str, element=None, **params) -> None:
-        self.issues.append(Issue(ERROR, code, params, self.filename,
-                                 getattr(element, "sourceline", None)))
+    def error(self, code: str, at=None, **params) -> None:
+        self.issues.append(Issue(ERROR, code, params, self.filename, getattr(at, "sourceline", None)))
 
-    def warning(self, code: str, element=None, **params) -> None:
-        self.issues.append(Issue(WARNING, code, params, self.filename,
-                                 getattr(element, "sourceline", None)))
+    def warning(self, code: str, at=None, **params) -> None:
+        self.issues.append(Issue(WARNING, code, params, self.filename, getattr(at, "sourceline", None)))
 
     def mine(self, element) -> bool:
         return isinstance(element.tag, str) and etree.QName(element).namespace == self.ns
