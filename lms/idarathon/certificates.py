@@ -1,7 +1,8 @@
 """Certificates of participation and awards as PDF, Arabic shaped and laid out right to left.
 
-The course area's ``lms.certificates`` (issue_certificate) is the shared engine once it lands; until
-then the Idarathon draws its two certificates with fpdf2, HarfBuzz shaping and Noto fonts.
+They are issued through the shared engine ``lms.certificates`` (a row with a public verification code,
+rendered by fpdf2 with HarfBuzz shaping). When that area is absent, the Idarathon draws them itself with
+the same technique (``participation_pdf``/``award_pdf`` below).
 """
 from __future__ import annotations
 
@@ -85,6 +86,42 @@ def award_pdf(edition, user, team, result) -> bytes:
                  (localized(edition.title, language), 14, False),
                  (format_date(edition.results_published_at, "long"), 12, False)]
         return _draw(_("Idarathon award"), lines, language)
+
+
+def _shared_engine():
+    try:
+        from lms.certificates import services as engine
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("lms.certificates"):
+            raise
+        return None
+    return engine
+
+
+LANGUAGES = ("ar", "fr", "en")
+
+
+def participation_certificate(edition, user, team) -> bytes:
+    engine = _shared_engine()
+    if engine is None:
+        return participation_pdf(edition, user, team)
+    subject = {lang: f"{localized(edition.title, lang)} — {team.name}" for lang in LANGUAGES}
+    certificate = engine.issue_certificate(user, "idarathon", subject,
+                                           source_key=f"idarathon:{edition.id}:participation")
+    return engine.render_pdf(certificate)
+
+
+def award_certificate(edition, user, team, result) -> bytes:
+    engine = _shared_engine()
+    if engine is None:
+        return award_pdf(edition, user, team, result)
+    subject = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            subject[lang] = " — ".join([str(AWARD_TITLES[result.award]), localized(team.challenge.title, lang),
+                                        localized(edition.title, lang), team.name])
+    certificate = engine.issue_certificate(user, "idarathon", subject, source_key=f"idarathon:{edition.id}:award")
+    return engine.render_pdf(certificate)
 
 
 def pdf_response(data: bytes, filename: str):

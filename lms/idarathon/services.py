@@ -470,6 +470,9 @@ def submit(team: Team, user: User, *, summary: str | None = None, link_url: str 
                                 "If something serious prevented you from submitting, contact the organisers.",
                                 date=format_datetime(edition.submission_deadline, "short")),
                               code="deadline_passed", status=409)
+    if member_count(team) < edition.team_min_size:
+        raise DomainError(_("A team needs at least %(n)d members.", n=edition.team_min_size), code="team_too_small",
+                          status=409)
     uploads = {kind: [u for u in files if u and u.filename] for kind, files in (uploads or {}).items()}
     challenge = team.challenge
     kind = challenge.kind

@@ -15,10 +15,9 @@ from lms.core.storage import storage
 
 from . import forms, scoring, services
 from .challenge_types import FILE_KIND_TITLES, challenge_types
-from .models import (PHASE_TITLES, Announcement, Challenge, ChallengeResource, ChallengeStatus, DeadlineOverride,
-                     Edition, JoinRequest, Notification, Question, RequestStatus, StaffRole, Submission,
-                     SubmissionFile, Team, TeamMember)
-from .permissions import has_staff_role, is_organiser
+from .models import (PHASE_TITLES, Challenge, ChallengeResource, ChallengeStatus, DeadlineOverride, Edition,
+                     JoinRequest, Question, RequestStatus, StaffRole, Submission, SubmissionFile, Team, TeamMember)
+from .permissions import has_staff_role
 
 
 def _render(template: str, **context):
@@ -718,7 +717,7 @@ def notifications():
 # -- certificates and reports ----------------------------------------------------------------------------
 @login_required
 def participation_certificate(edition_id: int):
-    from .certificates import participation_pdf, pdf_response
+    from .certificates import participation_certificate, pdf_response
 
     edition = db.get_or_404(Edition, edition_id)
     team = services.team_of(edition, current_user)
@@ -726,12 +725,13 @@ def participation_certificate(edition_id: int):
         abort(404)
     if utcnow() < edition.submission_deadline:
         abort(404)
-    return pdf_response(participation_pdf(edition, current_user, team), f"idarathon-{edition.slug}-participation.pdf")
+    return pdf_response(participation_certificate(edition, current_user, team),
+                        f"idarathon-{edition.slug}-participation.pdf")
 
 
 @login_required
 def award_certificate(team_id: int):
-    from .certificates import award_pdf, pdf_response
+    from .certificates import award_certificate as award_pdf, pdf_response
 
     team = db.get_or_404(Team, team_id)
     require("idarathon.view_team", team)

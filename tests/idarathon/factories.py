@@ -32,6 +32,7 @@ def calendar(phase: str = "hacking") -> dict:
 
 def make_edition(phase: str = "hacking", *, slug: str | None = None, organiser=None, **fields):
     slug = slug or f"edition-{next(_slugs)}"
+    fields.setdefault("team_min_size", 1)  # most tests submit with a one-person team
     edition = services.create_edition(slug=slug, year=2026, title={"ar": "إدارثون", "fr": "Idarathon"},
                                       dates=calendar(phase), created_by=organiser, **fields)
     return edition

@@ -3,7 +3,6 @@ certificates and demo data."""
 import io
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from lms.accounts.models import SiteRole
@@ -189,6 +188,13 @@ def test_certificates_are_arabic_pdfs(app, db, client, auth):
     assert "شهادة" in text or "ةداهش" in text  # shaped Arabic glyphs carry their Unicode text
     fonts = str(PdfReader(io.BytesIO(award.data)).pages[0]["/Resources"]["/Font"])
     assert fonts  # embedded fonts (Noto Naskh Arabic), not the PDF core fonts that lack Arabic
+    from lms.certificates.models import Certificate
+
+    issued = db.session.scalars(select(Certificate).where(Certificate.user_id == team.captain.id)).all()
+    assert sorted(c.source_key for c in issued) == [f"idarathon:{edition.id}:award",
+                                                    f"idarathon:{edition.id}:participation"]
+    award_title = next(c for c in issued if c.source_key.endswith("award")).subject_title
+    assert award_title["ar"].startswith("الجائزة الأولى") and award_title["fr"].startswith("Premier prix")
 
 
 def test_demo_data_has_an_edition_with_published_challenges_in_arabic_and_french(app, db, client):

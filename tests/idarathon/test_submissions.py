@@ -7,6 +7,7 @@ import pytest
 
 from lms.core.db import utcnow
 from lms.core.errors import DomainError
+from lms.core.i18n import force_locale
 from lms.idarathon import services
 from lms.idarathon.models import DeadlineOverride, StaffRole
 
@@ -34,10 +35,12 @@ def test_a_late_submission_is_refused_with_a_clear_message(db):
     edition = make_edition()
     team = make_team(edition, make_challenge(edition))
     after = edition.submission_deadline + timedelta(minutes=1)
-    with pytest.raises(DomainError) as refused:
-        services.submit(team, team.captain, summary="late", uploads={"pitch_deck": [_pdf()]}, now=after)
-    assert refused.value.code == "deadline_passed"
-    assert "late submissions are refused" in refused.value.message
+    for language, expected in (("en", "late submissions are refused"), ("fr", "les soumissions en retard sont refusées"),
+                               ("ar", "تُرفض الإيداعات المتأخرة")):
+        with force_locale(language), pytest.raises(DomainError) as refused:
+            services.submit(team, team.captain, summary="late", uploads={"pitch_deck": [_pdf()]}, now=after)
+        assert refused.value.code == "deadline_passed" and refused.value.status == 409
+        assert expected in refused.value.message
     assert services.submissions_of(team) == []
 
 
@@ -197,3 +200,11 @@ def test_submitting_over_http_stores_the_files(db, client, auth):
     deck = next(f for f in submission.files if f.kind == "pitch_deck")
     download = client.get(f"/idarathon/submissions/{submission.id}/files/{deck.id}")
     assert download.status_code == 200 and download.data == b"%PDF-1.4"
+
+
+def test_a_team_below_the_minimum_size_cannot_submit(db):
+    edition = make_edition(team_min_size=2)
+    team = make_team(edition, make_challenge(edition))
+    with pytest.raises(DomainError) as refused:
+        services.submit(team, team.captain, uploads={"pitch_deck": [_pdf()]})
+    assert refused.value.code == "team_too_small"
