@@ -212,3 +212,29 @@ def _tmp():
     path = Path(tempfile.mkdtemp(prefix="scorm-browser-"))
     _TMP.append(path)
     return path
+
+
+def test_large_unsent_work_is_split_and_survives_closing_the_page(page, live_server, browser_login):
+    _course, learner, activity = setup_activity(package_2004(_tmp(), scos=1))
+    db.session.commit()
+    browser_login(learner.username)
+    open_player(page, live_server, activity)
+    frame = sco(page, "part1.html")
+    answers = frame.evaluate("""() => {
+        const out = [sco.set('cmi.suspend_data', 'S'.repeat(63000))];
+        for (let i = 0; i < 40; i++) {
+          out.push(sco.set('cmi.interactions.' + i + '.id', 'item-' + i));
+          out.push(sco.set('cmi.interactions.' + i + '.description', 'D'.repeat(240)));
+        }
+        out.push(sco.set('cmi.location', 'last'));
+        return out;
+    }""")
+    assert set(answers) == {"true"}
+    context = page.context
+    page.close()  # nothing was committed by the SCO: the player beacons what it holds
+    page2 = context.new_page()
+    open_player(page2, live_server, activity)  # and resends from localStorage what did not arrive
+    t = wait_for(lambda: (t := track(activity, "SCO-1")) and t.location == "last" and t, message="large work")
+    assert len(t.suspend_data) == 63000
+    assert [i.identifier for i in t.interactions] == [f"item-{i}" for i in range(40)]
+    page2.close()

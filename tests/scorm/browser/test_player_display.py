@@ -50,3 +50,23 @@ def test_hide_lms_ui_hides_the_buttons_the_package_asks(page, live_server, brows
     page.wait_for_function("() => TamkeenPlayer.state().item === 'ITEM-1'")
     assert page.locator("#scorm-continue").is_hidden() and page.locator("#scorm-previous").is_hidden()
     assert page.locator("#scorm-exit").is_visible()
+
+
+def test_instructor_report_is_accessible(page, live_server, browser_login, axe_check):
+    from lms.scorm import attempts as service
+    from lms.scorm.runtime.models import ScoTrack
+    from tests.factories import enrol, make_user
+
+    _course, learner, activity = setup_activity(single_12(_tmp()))
+    attempt = service._create_attempt(activity, learner)
+    db.session.add(ScoTrack(attempt=attempt, item_identifier="SCO-1", cmi={}, score_raw=70, lesson_status="passed"))
+    db.session.flush()
+    service._grade(attempt)
+    teacher = make_user(role="instructor", language="fr")
+    enrol(teacher, activity.course, role="instructor")
+    db.session.commit()
+    browser_login(teacher.username)
+    page.goto(f"{live_server.url}/activities/{activity.id}/scorm/report")
+    assert page.locator("table.scorm-report-table").first.is_visible()
+    assert "Amina Benali" in page.inner_text("main")
+    axe_check(page)

@@ -40,15 +40,24 @@
 
   function setStatus(text) { statusEl.textContent = text || ''; }
 
+  var BATCH_BYTES = 48000;  // beacons and keepalive requests carry at most 64 kB
   function flushPending() {
     if (!pending.length || !currentItem) return;
-    // Another tab on the same attempt may have used numbers: continue after the highest one seen.
-    lastSeq = Math.max(lastSeq, parseInt(localStorage.getItem(SEQ_KEY) || '0', 10) || 0) + 1;
-    try { localStorage.setItem(SEQ_KEY, String(lastSeq)); } catch (e) { /* ignore */ }
-    var batch = { seq: lastSeq, item: currentItem, calls: pending, token: config.token };
+    var q = queue(), batch = null, size = 0;
+    pending.forEach(function (call) {
+      var callSize = JSON.stringify(call).length;
+      if (!batch || (size + callSize > BATCH_BYTES && batch.calls.length)) {
+        // Another tab on the same attempt may have used numbers: continue after the highest one seen.
+        lastSeq = Math.max(lastSeq, parseInt(localStorage.getItem(SEQ_KEY) || '0', 10) || 0) + 1;
+        try { localStorage.setItem(SEQ_KEY, String(lastSeq)); } catch (e) { /* ignore */ }
+        batch = { seq: lastSeq, item: currentItem, calls: [], token: config.token };
+        q.push(batch);
+        size = 0;
+      }
+      batch.calls.push(call);
+      size += callSize;
+    });
     pending = [];
-    var q = queue();
-    q.push(batch);
     writeQueue(q);
   }
 
