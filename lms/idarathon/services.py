@@ -449,6 +449,16 @@ def _read_upload(edition: Edition, upload) -> bytes:
     return data
 
 
+def _web_address(value: str | None, field: str) -> str | None:
+    """Only http(s) links are stored: they are rendered as links to other people."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.lower().startswith(("http://", "https://")):
+        raise DomainError(_("Enter a valid web address."), code="bad_url", field=field)
+    return value[:500]
+
+
 def submit(team: Team, user: User, *, summary: str | None = None, link_url: str | None = None,
            video_url: str | None = None, uploads: dict[str, list] | None = None,
            now: datetime | None = None) -> Submission:
@@ -479,6 +489,7 @@ def submit(team: Team, user: User, *, summary: str | None = None, link_url: str 
     for file_kind in uploads:
         if file_kind not in kind.file_kinds:
             raise DomainError(_("This kind of file is not expected for this challenge."), code="unexpected_file")
+    link_url, video_url = _web_address(link_url, "link_url"), _web_address(video_url, "video_url")
     kind.validate_submission(challenge, uploads, link_url)
     contents = [(file_kind, upload, _read_upload(edition, upload))
                 for file_kind, files in uploads.items() for upload in files]
@@ -489,7 +500,7 @@ def submit(team: Team, user: User, *, summary: str | None = None, link_url: str 
         Submission.team_id == team.id, Submission.challenge_id == challenge.id)) or 0) + 1
     submission = Submission(team_id=team.id, challenge_id=challenge.id, version=version, submitted_by_id=user.id,
                             submitted_at=now, summary=(summary or "").strip() or None,
-                            link_url=(link_url or "").strip() or None, video_url=(video_url or "").strip() or None,
+                            link_url=link_url, video_url=video_url,
                             late=override is not None, override_id=override.id if override else None)
     db.session.add(submission)
     db.session.flush()

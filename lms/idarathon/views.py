@@ -72,7 +72,8 @@ def _edition_form_to_fields(form) -> dict:
     for line in (form.partners.data or "").splitlines():
         if line.strip():
             name, _sep, url = (part.strip() for part in line.partition("|"))
-            partners.append({"name": name, "url": url or None})
+            safe = url if url.lower().startswith(("http://", "https://")) else None
+            partners.append({"name": name, "url": safe})
     extensions = [e.strip().lower().lstrip(".") for e in (form.allowed_extensions.data or "").split(",") if e.strip()]
     fields = dict(theme=_bilingual(form, "theme"), description=_bilingual(form, "description") or None,
                   rules=_bilingual(form, "rules") or None, faq=faq, partners=partners,

@@ -208,3 +208,11 @@ def test_a_team_below_the_minimum_size_cannot_submit(db):
     with pytest.raises(DomainError) as refused:
         services.submit(team, team.captain, uploads={"pitch_deck": [_pdf()]})
     assert refused.value.code == "team_too_small"
+
+
+def test_only_web_links_are_accepted(db):
+    edition = make_edition()
+    team = make_team(edition, make_challenge(edition))
+    with pytest.raises(DomainError) as refused:
+        services.submit(team, team.captain, uploads={"pitch_deck": [_pdf()]}, link_url="javascript:alert(1)")
+    assert refused.value.code == "bad_url"
