@@ -10,6 +10,17 @@ def init_app(app):
     from .reports import may_view_reports
 
     app.jinja_env.globals["may_view_reports"] = lambda: may_view_reports(_current_user())
+    app.jinja_env.filters["lang_attr"] = _lang_attr
+
+
+def _lang_attr(value):
+    """` lang="xx"` for author content shown in another language than the page, or nothing."""
+    from markupsafe import Markup
+
+    from lms.core.i18n import localized_language
+
+    language = localized_language(value)
+    return Markup(f' lang="{language}"') if language in ("ar", "fr", "en") else ""
 
 
 def _current_user():

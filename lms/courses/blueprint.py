@@ -3,7 +3,7 @@ from flask import Blueprint
 
 from . import authoring, staff, views
 
-bp = Blueprint("courses", __name__, template_folder="templates", static_folder="static",
+bp = Blueprint("courses", __name__, template_folder="templates", static_folder="static/courses",
                static_url_path="/courses-static")
 
 # Learners

@@ -84,14 +84,17 @@ def test_instructor_creates_a_course_with_a_section_and_an_activity(db, page, li
     axe_check(page)
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Le design de services").is_visible()
+    assert page.get_by_role("link", name="Le design de services", exact=True).is_visible()
     axe_check(page)
 
+    db.session.rollback()  # end the test thread's read transaction: see what the server committed
     course = db.session.query(Course).filter_by(shortname="INNOV-01").one()
     activity = db.session.query(Activity).filter_by(course_id=course.id).one()
     assert activity.section.title == {"fr": "Atelier pratique"}
+    first_section_id = course.sections[0].id
+    db.session.rollback()
     # keyboard alternative to drag and drop: the move-up button takes it to the previous section
     page.get_by_role("button", name="Monter: Le design de services").click()
     page.wait_for_load_state()
-    db.session.expire_all()
-    assert db.session.get(Activity, activity.id).section_id == course.sections[0].id
+    db.session.rollback()
+    assert db.session.get(Activity, activity.id).section_id == first_section_id
