@@ -148,10 +148,12 @@ class TrainingEvent(IdMixin, UUIDMixin, TimestampMixin, Model):
 
     organising_administration: Mapped["Administration | None"] = relationship("Administration")  # noqa: F821
     organiser: Mapped["User | None"] = relationship("User", foreign_keys=[organiser_id])  # noqa: F821
-    sessions: Mapped[list[TrainingSession]] = relationship(back_populates="event", cascade="all, delete-orphan",
-                                                           order_by="TrainingSession.starts_at")
+    sessions: Mapped[list[TrainingSession]] = relationship(lambda: TrainingSession, back_populates="event",
+                                                           cascade="all, delete-orphan",
+                                                           order_by=lambda: TrainingSession.starts_at)
     trainers: Mapped[list["User"]] = relationship("User", secondary="training_event_trainer")  # noqa: F821
-    quotas: Mapped[list[AdministrationQuota]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    quotas: Mapped[list[AdministrationQuota]] = relationship(lambda: AdministrationQuota, back_populates="event",
+                                                             cascade="all, delete-orphan")
 
     @property
     def display_title(self) -> str:
@@ -187,7 +189,7 @@ class AdministrationQuota(IdMixin, Model):
     administration_id: Mapped[int] = mapped_column(ForeignKey("administration.id", ondelete="CASCADE"))
     seats: Mapped[int] = mapped_column()
 
-    event: Mapped[TrainingEvent] = relationship(back_populates="quotas")
+    event: Mapped[TrainingEvent] = relationship(lambda: TrainingEvent, back_populates="quotas")
     administration: Mapped["Administration"] = relationship("Administration")  # noqa: F821
 
 
@@ -212,10 +214,11 @@ class TrainingSession(IdMixin, UUIDMixin, TimestampMixin, Model):
     sequence: Mapped[int] = mapped_column(default=0)
     attendance_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped[TrainingEvent] = relationship(back_populates="sessions")
+    event: Mapped[TrainingEvent] = relationship(lambda: TrainingEvent, back_populates="sessions")
     trainer: Mapped["User | None"] = relationship("User")  # noqa: F821
-    registrations: Mapped[list[Registration]] = relationship(back_populates="session", cascade="all, delete-orphan",
-                                                             order_by="Registration.id")
+    registrations: Mapped[list[Registration]] = relationship(lambda: Registration, back_populates="session",
+                                                             cascade="all, delete-orphan",
+                                                             order_by=lambda: Registration.id)
 
     @property
     def hours(self) -> float:
@@ -243,11 +246,11 @@ class Registration(IdMixin, TimestampMixin, Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str | None] = mapped_column(Text)
 
-    session: Mapped[TrainingSession] = relationship(back_populates="registrations")
+    session: Mapped[TrainingSession] = relationship(lambda: TrainingSession, back_populates="registrations")
     user: Mapped["User"] = relationship("User")  # noqa: F821
-    history: Mapped[list[RegistrationChange]] = relationship(back_populates="registration",
+    history: Mapped[list[RegistrationChange]] = relationship(lambda: RegistrationChange, back_populates="registration",
                                                              cascade="all, delete-orphan",
-                                                             order_by="RegistrationChange.id")
+                                                             order_by=lambda: RegistrationChange.id)
 
 
 class RegistrationChange(IdMixin, Model):
@@ -264,7 +267,7 @@ class RegistrationChange(IdMixin, Model):
     comment: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    registration: Mapped[Registration] = relationship(back_populates="history")
+    registration: Mapped[Registration] = relationship(lambda: Registration, back_populates="history")
     actor: Mapped["User | None"] = relationship("User")  # noqa: F821
 
 
@@ -278,7 +281,7 @@ class Attendance(IdMixin, Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    session: Mapped[TrainingSession] = relationship()
+    session: Mapped[TrainingSession] = relationship(lambda: TrainingSession)
     user: Mapped["User"] = relationship("User", foreign_keys=[user_id])  # noqa: F821
 
 
@@ -295,7 +298,7 @@ class EventCompletion(IdMixin, Model):
     hours: Mapped[float] = mapped_column(Float, default=0.0)
     certificate_code: Mapped[str | None] = mapped_column(String(32), unique=True)
 
-    event: Mapped[TrainingEvent] = relationship()
+    event: Mapped[TrainingEvent] = relationship(lambda: TrainingEvent)
     user: Mapped["User"] = relationship("User")  # noqa: F821
 
 
