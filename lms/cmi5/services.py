@@ -474,7 +474,8 @@ def abandon(session: Cmi5Session) -> str | None:
 
 def abandon_idle_sessions(idle: timedelta | None = None) -> int:
     """Abandon sessions with no statement for ``idle`` (config ``CMI5_ABANDON_AFTER_SECONDS``)."""
-    idle = idle or timedelta(seconds=int(current_app.config.get("CMI5_ABANDON_AFTER_SECONDS") or 4 * 3600))
+    if idle is None:
+        idle = timedelta(seconds=int(current_app.config.get("CMI5_ABANDON_AFTER_SECONDS") or 4 * 3600))
     cutoff = utcnow() - idle
     sessions = db.session.scalars(select(Cmi5Session).where(
         Cmi5Session.terminated_at.is_(None), Cmi5Session.abandoned_at.is_(None), Cmi5Session.au_id.is_not(None),
