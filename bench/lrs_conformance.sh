@@ -7,7 +7,8 @@
 # SUITE_DIR is a clone of adlnet/lrs-conformance-test-suite with its node modules installed (never inside
 # this repository). The instance is a fresh SQLite database served by gunicorn (2 workers) on
 # 127.0.0.1:$LRS_CONF_PORT (default 5077); set LRS_CONF_ENDPOINT to test an instance you started yourself
-# (then also LRS_CONF_KEY and LRS_CONF_SECRET). Failures are listed in $LRS_CONF_OUT (default
+# (then also LRS_CONF_KEY and LRS_CONF_SECRET), or LRS_CONF_DATABASE_URL to serve an empty database of
+# your choice (PostgreSQL) instead of a fresh SQLite file. Failures are listed in $LRS_CONF_OUT (default
 # /tmp/lrs-conformance).
 set -u
 SUITE=$(cd "${1:?usage: $0 SUITE_DIR [SECTION_PATTERN...]}" && pwd); shift
@@ -61,9 +62,14 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/
 trap cleanup EXIT
 
 if [ -z "${LRS_CONF_ENDPOINT:-}" ]; then
-  DB=$(mktemp /tmp/lrs-conf-XXXXXX.db)
-  rm -f "$DB"
-  export LMS_DATABASE_URL="sqlite:///$DB" LMS_SITE_URL="http://127.0.0.1:$PORT"
+  if [ -n "${LRS_CONF_DATABASE_URL:-}" ]; then
+    export LMS_DATABASE_URL="$LRS_CONF_DATABASE_URL"   # an empty database (e.g. PostgreSQL)
+  else
+    DB=$(mktemp /tmp/lrs-conf-XXXXXX.db)
+    rm -f "$DB"
+    export LMS_DATABASE_URL="sqlite:///$DB"
+  fi
+  export LMS_SITE_URL="http://127.0.0.1:$PORT"
   export LMS_SECRET_KEY=${LMS_SECRET_KEY:-conformance-run-secret}
   cd "$ROOT"
   "$PY" -c "from lms.cli import main; main()" lrs init-db >/dev/null || exit 1
