@@ -97,29 +97,29 @@ def test_another_package_kind_plugs_in_without_editing_scorm(runner, db, tmp_pat
     seen = {}
 
     def detect(source):
-        return source.exists("cmi5.xml")
+        return source.exists("example-kind.xml")
 
     def validate(source):
-        seen["validated"] = source.read("cmi5.xml")
+        seen["validated"] = source.read("example-kind.xml")
         return Report()
 
     def import_(course, path, *, title=None, progress=None, user=None):
         from lms.scorm.services import add_scorm_activity
 
-        activity = add_scorm_activity(course, title or "cmi5")
-        activity.type_key = "cmi5"
+        activity = add_scorm_activity(course, title or "example")
+        activity.type_key = "page"
         return activity
 
-    register_package_kind("test-cmi5", detect, validate, import_, priority=10)
+    register_package_kind("example-kind", detect, validate, import_, priority=1)
     try:
-        path = write_zip(tmp_path / "c.zip", {"cmi5.xml": "<courseStructure/>", "index.html": "x"})
+        path = write_zip(tmp_path / "c.zip", {"example-kind.xml": "<kind/>", "index.html": "x"})
         result = runner.invoke(args=["content", "validate", str(path)])
-        assert result.exit_code == 0 and "test-cmi5" in result.output
-        assert seen["validated"] == b"<courseStructure/>"
+        assert result.exit_code == 0 and "example-kind" in result.output
+        assert seen["validated"] == b"<kind/>"
         make_course("C2")
         db.session.commit()
         result = runner.invoke(args=["content", "import", str(path), "--course", "C2"])
         assert result.exit_code == 0, result.output
-        assert db.session.get(Activity, int(result.stdout.strip().splitlines()[-1])).type_key == "cmi5"
+        assert db.session.get(Activity, int(result.stdout.strip().splitlines()[-1])).type_key == "page"
     finally:
-        unregister_package_kind("test-cmi5")
+        unregister_package_kind("example-kind")
