@@ -27,9 +27,11 @@ def _uid(session) -> str:
     return f"training-session-{session.uuid}@{host}"
 
 
-def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] | None = None) -> bytes:
-    """``cancelled_ids``: sessions shown as cancelled for this reader (e.g. they withdrew)."""
-    cancelled_ids = cancelled_ids or set()
+def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] | None = None,
+                   link_ids: set[int] | None = None) -> bytes:
+    """``cancelled_ids``: sessions shown as cancelled for this reader (e.g. they withdrew); ``link_ids``:
+    sessions whose online meeting link this reader may see (the public feed never shows one)."""
+    cancelled_ids, link_ids = cancelled_ids or set(), link_ids or set()
     calendar = Calendar()
     calendar.add("prodid", "-//Tamkeen LMS//Training calendar//" + language.upper())
     calendar.add("version", "2.0")
@@ -54,9 +56,11 @@ def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] |
         link = _site() + url_for("sessions.view_event", event_id=event.id)
         item.add("description", f"{description}\n\n{link}".strip())
         item.add("url", link)
-        location = ", ".join(p for p in (session.venue, session.room, session.address) if p)
-        if location or session.online_url:
-            item.add("location", location or session.online_url)
+        location = session.location
+        if session.online_url and session.id in link_ids:
+            location = f"{location} — {session.online_url}" if location else session.online_url
+        if location:
+            item.add("location", location)
         if event.topic:
             item.add("categories", [event.topic])
         item.add("sequence", session.sequence)
@@ -70,9 +74,11 @@ def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] |
 def user_calendar(rows, name: str, language: str) -> bytes:
     """``rows``: (session, registration or None for a trainer) pairs of one person."""
     inactive = (RegistrationState.withdrawn, RegistrationState.declined, RegistrationState.cancelled)
-    sessions, cancelled = [], set()
+    sessions, cancelled, links = [], set(), set()
     for session, registration in rows:
         if registration is not None and registration.state in inactive:
             cancelled.add(session.id)
+        if registration is None or registration.state == RegistrationState.confirmed:
+            links.add(session.id)
         sessions.append(session)
-    return build_calendar(sessions, name, language, cancelled)
+    return build_calendar(sessions, name, language, cancelled, links)

@@ -230,8 +230,8 @@ class TrainingSession(IdMixin, UUIDMixin, TimestampMixin, Model):
 
     @property
     def location(self) -> str:
-        parts = [p for p in (self.venue, self.room, self.address) if p]
-        return ", ".join(parts) if parts else (self.online_url or "")
+        """The physical place; the online link is given only to confirmed participants and staff."""
+        return ", ".join(p for p in (self.venue, self.room, self.address) if p)
 
 
 class Registration(IdMixin, TimestampMixin, Model):

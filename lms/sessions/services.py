@@ -142,7 +142,8 @@ def reschedule_session(session: TrainingSession, starts_at: datetime, ends_at: d
     if moved:
         session.sequence += 1
         for registration in _active_registrations(session):
-            _mail_session_change(registration.user, session, cancelled=False, reason=reason)
+            _mail_session_change(registration.user, session, cancelled=False, reason=reason,
+                                 with_link=registration.state == S.confirmed)
     if capacity is not None and capacity != session.capacity:
         if capacity < seats_taken(session):
             raise DomainError(_("%(count)d people already hold a seat: the capacity cannot be lower.",
@@ -222,10 +223,19 @@ def _quota_used(event: TrainingEvent, administration_id: int, excluding_user_id:
                Registration.state.in_(ACTIVE_STATES), Registration.user_id != excluding_user_id)) or 0
 
 
-def _first_state(event: TrainingEvent) -> RegistrationState:
+def has_manager(user: User) -> bool:
+    if user.administration_id is None:
+        return False
+    return db.session.scalar(select(func.count(User.id)).where(
+        User.role == SiteRole.manager, User.active.is_(True), User.administration_id == user.administration_id,
+        User.id != user.id)) > 0
+
+
+def _first_state(event: TrainingEvent, user: User) -> RegistrationState:
+    """Where a request starts; without a manager in the learner's administration the organiser decides."""
     if event.approval_mode == ApprovalMode.none:
         return S.confirmed
-    return S.pending_manager
+    return S.pending_manager if has_manager(user) else S.pending_organiser
 
 
 def find_registration(session: TrainingSession, user: User) -> Registration | None:
@@ -255,7 +265,7 @@ def register(session_id: int, user: User, actor: User | None = None, now: dateti
     if quota is not None and _quota_used(event, quota.administration_id, user.id) >= quota.seats:
         raise DomainError(_("Your administration's quota for this training (%(seats)d places) is used up.",
                             seats=quota.seats), code="quota_full", status=409)
-    state = _first_state(event) if seats_taken(session) < session.capacity else S.waitlisted
+    state = _first_state(event, user) if seats_taken(session) < session.capacity else S.waitlisted
     if existing is None:
         registration = Registration(session_id=session.id, user_id=user.id, state=state, requested_at=now)
         registration.session, registration.user = session, user
@@ -321,7 +331,7 @@ def promote_waiting_list(session: TrainingSession, actor: User | None = None) ->
     for registration in waiting:
         if free <= 0:
             break
-        state = _first_state(session.event)
+        state = _first_state(session.event, registration.user)
         _transition(registration, state, actor, reason="promoted")
         if state == S.confirmed:
             xapi.registered(registration)
@@ -358,10 +368,12 @@ def _absolute(endpoint: str, **values) -> str:
     return current_app.config["SITE_URL"].rstrip("/") + path
 
 
-def _session_line(session: TrainingSession) -> str:
+def _session_line(session: TrainingSession, with_link: bool = False) -> str:
     text = f"{format_datetime(session.starts_at, 'full')} – {format_datetime(session.ends_at, 'short')}"
     if session.location:
         text += f"\n{session.location}"
+    if with_link and session.online_url:
+        text += "\n" + _("Online meeting: %(link)s", link=session.online_url)
     return text
 
 
@@ -374,7 +386,8 @@ def _notify(registration: Registration, comment: str | None = None) -> None:
         subject = _("Training “%(title)s”: %(state)s", title=title, state=registration.state.title)
         body = [_("Hello %(name)s,", name=user.display_name), "",
                 _("Your registration for the training “%(title)s” is now: %(state)s.", title=title,
-                  state=registration.state.title), "", _session_line(session)]
+                  state=registration.state.title), "",
+                _session_line(session, with_link=registration.state == S.confirmed)]
         if comment:
             body += ["", _("Comment: %(comment)s", comment=comment)]
         body += ["", _absolute("sessions.view_event", event_id=event.id)]
@@ -388,7 +401,8 @@ def _notify(registration: Registration, comment: str | None = None) -> None:
                     "", _session_line(session), "", _absolute("sessions.approvals")]))
 
 
-def _mail_session_change(user: User, session: TrainingSession, cancelled: bool, reason: str | None) -> None:
+def _mail_session_change(user: User, session: TrainingSession, cancelled: bool, reason: str | None,
+                         with_link: bool = False) -> None:
     with force_locale(user.preferred_language):
         title = localized(session.event.title)
         if cancelled:
@@ -398,7 +412,8 @@ def _mail_session_change(user: User, session: TrainingSession, cancelled: bool, 
             subject = _("Session rescheduled: %(title)s", title=title)
             intro = _("The following session of the training “%(title)s” has a new date, time or place.",
                       title=title)
-        body = [_("Hello %(name)s,", name=user.display_name), "", intro, "", _session_line(session)]
+        body = [_("Hello %(name)s,", name=user.display_name), "", intro, "",
+                _session_line(session, with_link=with_link and not cancelled)]
         if reason:
             body += ["", _("Reason: %(reason)s", reason=reason)]
         body += ["", _absolute("sessions.view_event", event_id=session.event_id)]

@@ -204,3 +204,30 @@ def test_the_registrant_mail_is_in_their_own_language(app):
     assert fr_mail["subject"] == "Formation « Formation » : Confirmée"
     assert ar_mail["subject"] == "التكوين «تكوين»: مؤكد"
     assert fr_mail["body"].startswith("Bonjour") and ar_mail["body"].startswith("مرحبًا")
+
+
+def test_without_a_manager_in_the_administration_the_organiser_decides(app):
+    organiser = make_user(role="instructor")
+    learner = make_user(administration=make_administration())
+    session = make_session(make_event(organiser=organiser, approval="manager"))
+    registration = services.register(session.id, learner)
+    assert registration.state == S.pending_organiser
+    assert services.pending_for(organiser) == [registration]
+    services.decide(registration, organiser, approve=True)
+    assert registration.state == S.confirmed
+
+
+def test_the_online_link_goes_only_to_confirmed_people(app, client):
+    event = make_event()
+    session = make_session(event, capacity=1, online_url="https://meet.example.org/secret-room")
+    confirmed, waiting = make_user(), make_user()
+    services.register(session.id, confirmed)
+    services.register(session.id, waiting)
+    assert "secret-room" in _mails_to(confirmed.email)[0]["body"]
+    assert "secret-room" not in _mails_to(waiting.email)[0]["body"]
+    db.session.commit()
+    assert "secret-room" not in client.get("/training/calendar.ics").get_data(as_text=True)
+    assert "secret-room" not in client.get(f"/training/events/{event.id}").get_data(as_text=True)
+    token = services.feed_token(confirmed)
+    db.session.commit()
+    assert "secret-room" in client.get(f"/training/feed/{token}.ics").get_data(as_text=True)
