@@ -216,3 +216,19 @@ def test_only_web_links_are_accepted(db):
     with pytest.raises(DomainError) as refused:
         services.submit(team, team.captain, uploads={"pitch_deck": [_pdf()]}, link_url="javascript:alert(1)")
     assert refused.value.code == "bad_url"
+
+
+def test_registration_and_submission_are_recorded_as_xapi_statements(db):
+    from sqlalchemy import select
+
+    from lms.lrs.models import Statement
+
+    edition = make_edition()
+    team = make_team(edition, make_challenge(edition))
+    services.submit(team, team.captain, uploads={"pitch_deck": [_pdf()]})
+    statements = db.session.scalars(select(Statement)).all()
+    verbs = sorted(s.verb_iri for s in statements)
+    assert verbs == ["http://activitystrea.ms/schema/1.0/submit", "http://adlnet.gov/expapi/verbs/registered"]
+    submitted = next(s for s in statements if s.verb_iri.endswith("submit"))
+    assert submitted.data["actor"]["account"]["name"] == team.captain.uuid
+    assert submitted.object_iri.endswith(f"/idarathon-challenge/{team.challenge.uuid}")
