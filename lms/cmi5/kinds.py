@@ -3,6 +3,11 @@ from __future__ import annotations
 
 from lms.scorm.kinds import register_package_kind
 
+try:  # the source-opener hook of the package-kind registry (bare cmi5.xml for `lms content`)
+    from lms.scorm.kinds import register_source_opener
+except ImportError:  # pragma: no cover - an older registry: zips and folders only
+    register_source_opener = None
+
 from .package import XmlFileSource, validate_cmi5, validate_tincan
 from .structure import CMI5_FILE, TINCAN_FILE
 
@@ -30,3 +35,14 @@ def _tincan_import(course, path, *, title=None, progress=None, user=None):
 register_package_kind("cmi5", _cmi5_detect, lambda source: validate_cmi5(source)[1], _cmi5_import, priority=10)
 register_package_kind("tincan", lambda source: source.exists(TINCAN_FILE),
                       lambda source: validate_tincan(source)[1], _tincan_import, priority=20)
+
+
+def _open_bare_xml(path, limits):
+    """A bare course structure (cmi5 §14.2) given to ``lms content``: any ``.xml`` file."""
+    if path.is_file() and path.suffix.lower() == ".xml":
+        return XmlFileSource(path, limits)
+    return None
+
+
+if register_source_opener is not None:
+    register_source_opener(_open_bare_xml)
