@@ -13,9 +13,9 @@ from flask.cli import with_appcontext
 
 from lms.core.db import db
 
-from .kinds import detect_kind, register_package_kind
+from .kinds import detect_kind, open_package, register_package_kind
 from .manifest import ERROR, Issue
-from .package import MANIFEST_NAME, PackageSource, Report, UnsafePackage, open_source, validate_source
+from .package import MANIFEST_NAME, PackageSource, Report, UnsafePackage, validate_source
 
 
 # --- the SCORM kind ---------------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ register_package_kind("scorm", _scorm_detect, _scorm_validate, _scorm_import, pr
 def _open(path: str):
     from .services import limits_from_config
 
-    return open_source(Path(path), limits_from_config())
+    return open_package(Path(path), limits_from_config())
 
 
 def _inspect(path: str):

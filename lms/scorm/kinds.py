@@ -12,13 +12,18 @@ SCORM registers itself here; other areas (cmi5, TinCan) add their kind without e
 progress, user) -> Activity`` imports from the original path (zip or folder) and flushes; ``progress`` is a
 callable taking a number of bytes, or None. Kinds are tried by ascending ``priority``; the first whose
 ``detect`` answers True handles the package.
+
+A kind whose packages are not zips or folders (a bare ``cmi5.xml``) registers a source opener:
+``register_source_opener(opener)`` with ``opener(path: Path, limits) -> PackageSource | None`` (None: not
+mine). Openers are asked before the zip/folder reader.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
-from .package import PackageSource, Report
+from .package import Limits, PackageSource, Report, open_source
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,28 @@ def detect_kind(source: PackageSource) -> PackageKind | None:
         if kind.detect(source):
             return kind
     return None
+
+
+SourceOpener = Callable[[Path, Limits], "PackageSource | None"]
+_openers: list[SourceOpener] = []
+
+
+def register_source_opener(opener: SourceOpener) -> SourceOpener:
+    if opener not in _openers:
+        _openers.append(opener)
+    return opener
+
+
+def unregister_source_opener(opener: SourceOpener) -> None:
+    if opener in _openers:
+        _openers.remove(opener)
+
+
+def open_package(path: str | Path, limits: Limits) -> PackageSource:
+    """The registered openers first, then a zip or a folder (raises UnsafePackage like ``open_source``)."""
+    path = Path(path)
+    for opener in _openers:
+        source = opener(path, limits)
+        if source is not None:
+            return source
+    return open_source(path, limits)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from lms.courses.models import Activity
-from lms.scorm.kinds import register_package_kind, unregister_package_kind
+from lms.scorm.kinds import (register_package_kind, register_source_opener, unregister_package_kind,
+                              unregister_source_opener)
 from lms.scorm.models import ScormPackage
 from lms.scorm.package import Report
 from tests.factories import make_course
@@ -123,3 +124,32 @@ def test_another_package_kind_plugs_in_without_editing_scorm(runner, db, tmp_pat
         assert db.session.get(Activity, int(result.stdout.strip().splitlines()[-1])).type_key == "page"
     finally:
         unregister_package_kind("example-kind")
+
+
+def test_a_kind_can_open_files_that_are_not_archives(runner, tmp_path):
+    from lms.scorm.package import PackageSource
+
+    class OneFile(PackageSource):
+        def __init__(self, path):
+            self.path = path
+
+        def names(self):
+            return ["course.structure"]
+
+        def read(self, name):
+            return self.path.read_bytes() if name == "course.structure" else None
+
+    def opener(path, limits):
+        return OneFile(path) if path.suffix == ".structure" else None
+
+    register_source_opener(opener)
+    register_package_kind("one-file", lambda source: source.exists("course.structure"), lambda source: Report(),
+                          lambda *a, **k: None, priority=1)
+    try:
+        path = tmp_path / "bare.structure"
+        path.write_text("<structure/>")
+        result = runner.invoke(args=["content", "validate", str(path)])
+        assert result.exit_code == 0 and result.output.strip().endswith("one-file: 0 error(s), 0 warning(s): importable")
+    finally:
+        unregister_source_opener(opener)
+        unregister_package_kind("one-file")
