@@ -53,9 +53,23 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
+_PRIVATE_KEYS: list = []
+
+
+def _fresh_private_key():
+    # RSA generation is slow on a busy machine: a small pool serves every emulator of the test run.
+    if len(_PRIVATE_KEYS) < 4:
+        _PRIVATE_KEYS.append(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+        return _PRIVATE_KEYS[-1]
+    return _PRIVATE_KEYS[next(_key_turn) % len(_PRIVATE_KEYS)]
+
+
+_key_turn = itertools.count()
+
+
 class RsaKey:
-    def __init__(self):
-        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    def __init__(self, private=None):
+        self.private = private or _fresh_private_key()
         self.private_pem = self.private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                                       serialization.NoEncryption()).decode()
         public_pem = self.private.public_key().public_bytes(serialization.Encoding.PEM,
@@ -63,6 +77,11 @@ class RsaKey:
         self.jwk = json.loads(JWK.from_pem(public_pem).export_public())
         self.kid = "platform-" + uuid.uuid4().hex[:10]
         self.jwk.update(kid=self.kid, alg="RS256", use="sig")
+
+    @classmethod
+    def brand_new(cls) -> "RsaKey":
+        """A key no other emulator uses (forgeries, rotations)."""
+        return cls(rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
 
 class PlatformEmulator:
@@ -135,7 +154,7 @@ class PlatformEmulator:
         return self.url + "/jwks"
 
     def rotate_keys(self):
-        self.keys.insert(0, RsaKey())
+        self.keys.insert(0, RsaKey.brand_new())
 
     def cli_args(self) -> list[str]:
         return ["lti", "add-platform", "--issuer", self.issuer, "--client-id", self.client_id, "--deployment-id",

@@ -102,7 +102,7 @@ def _rejected(response, status: int, code: str, words: str):
 
 def test_bad_signature_is_refused(registered, course_data, browser_session):
     platform = registered
-    forger = RsaKey()
+    forger = RsaKey.brand_new()
 
     def tamper(header, claims):
         forger.kid = platform.keys[0].kid  # same kid, other private key
@@ -283,3 +283,28 @@ def test_platform_storage_replaces_the_cookie_when_cookies_are_blocked(registere
     opened = browser.get(platform.tool_url + continue_url)
     assert opened.status_code == 200 and course_data.course_title in opened.text
     assert browser_session().get(platform.tool_url + continue_url).status_code == 404
+
+
+def test_the_same_launch_posted_twice_at_once_is_accepted_once(registered, course_data, browser_session):
+    """A double submit (or a replay racing the real launch): the state is spent atomically."""
+    import threading
+
+    platform = registered
+    hint = platform.resource_link(sub="racer", roles=LEARNER, custom={"tamkeen_course": course_data.course_uuid})
+    browser = browser_session()
+    action, fields = start_login(browser, platform, hint)
+    twin = browser_session()
+    twin.cookies.update(browser.cookies)  # the same browser's cookies, another connection
+    statuses = []
+    barrier = threading.Barrier(2)
+
+    def post(session):
+        barrier.wait()
+        statuses.append(session.post(action, data=fields, allow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=post, args=(s,)) for s in (browser, twin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302, 401]
