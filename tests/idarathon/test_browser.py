@@ -109,6 +109,12 @@ def test_register_team_submit_score_publish_in_arabic(app, db, page, live_server
     _assert_rtl(page)
     axe_check(page)
     assert "85" in page.locator("table").first.inner_text()  # (0.9*3 + 0.7)/4
+    for path in (f"/idarathon/challenges/{challenge.id}", f"/idarathon/{edition_id}/announcements",
+                 f"/idarathon/{edition_id}/reports"):
+        page.goto(f"{live_server.url}{path}")
+        _assert_rtl(page)
+        axe_check(page)
+    page.goto(f"{live_server.url}/idarathon/{edition_id}/manage")
     page.select_option("#when", "now")
     page.click("button[value=publish]")
     page.wait_for_load_state()
