@@ -60,6 +60,7 @@ def test_import_prints_the_activity_id_last(runner, db, tmp_path):
     result = runner.invoke(args=["content", "import", str(scorm12_package(tmp_path)), "--course", "DIGI-101",
                                  "--title", "Sécurité"])
     assert result.exit_code == 0, result.output
+    assert "Importing" in result.stderr  # the progress bar (on stderr, so stdout ends with the id)
     activity_id = int(result.stdout.strip().splitlines()[-1])
     db.session.expire_all()
     activity = db.session.get(Activity, activity_id)
