@@ -178,8 +178,6 @@ def navigate(attempt: ScormAttempt, request: str, target: str | None = None) -> 
     now = utcnow()
     attempt.last_access_at = now
     if outcome.ended:
-        attempt.suspended = request == "suspendAll" or any(t.exit == "suspend" for t in attempt.tracks
-                                                           if t.item_identifier == nav.current)
         if request == "suspendAll":
             attempt.suspended = True
         else:
@@ -221,6 +219,7 @@ def launch(attempt: ScormAttempt, item_id: str) -> dict:
         return _review_launch(attempt, track, item, nav, edition)
     if track.launch_state == "running":
         _close_launch(attempt, track, nav)
+    attempt.finished_at = None  # an incomplete attempt the learner comes back to goes on
     if track.launches and edition != SCORM12 and track.exit != "suspend":
         # SCORM 2004: a SCO that ended without suspending starts a new attempt with fresh data.
         _reset_track(track)
@@ -244,8 +243,9 @@ def launch(attempt: ScormAttempt, item_id: str) -> dict:
 
 
 def is_review(attempt: ScormAttempt) -> bool:
-    """A finished attempt opens in review mode: the SCOs show what was recorded and nothing changes."""
-    return attempt.finished_at is not None
+    """A finished attempt that reached a result (completed, passed or failed) opens in review mode: the
+    SCOs show what was recorded and nothing changes. A finished but incomplete attempt goes on."""
+    return attempt.finished_at is not None and bool(attempt.completed or attempt.passed is not None)
 
 
 def _review_launch(attempt, track, item, nav, edition) -> dict:

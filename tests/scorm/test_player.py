@@ -510,3 +510,18 @@ def test_the_smallest_attempt_limit_wins(app, tmp_path):
     version.activity_tree = None
     app.config["SCORM_MAX_ATTEMPTS"] = 0
     assert service.max_attempts(activity, version) == 0
+
+
+def test_an_incomplete_attempt_left_normally_goes_on_not_in_review(single):
+    single.open()
+    single.nav("start")
+    single.launch("SCO-1")
+    single.commit("SCO-1", [["init"]] + sets(("cmi.core.lesson_status", "incomplete"),
+                                             ("cmi.core.lesson_location", "p5")) + [["term"]])
+    assert single.attempt.finished_at is not None and not service.is_review(single.attempt)
+    single.open()
+    single.nav("start")
+    data = single.launch("SCO-1")
+    assert "review" not in data and data["values"]["cmi.core.entry"] == ""
+    assert data["values"]["cmi.core.lesson_location"] == "p5"
+    assert single.attempt.finished_at is None and single.attempt.number == 1
