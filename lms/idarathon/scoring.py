@@ -192,7 +192,17 @@ def withdraw_results(edition: Edition) -> None:
     """Before the published instant only: take the scheduled results back (nothing was visible yet)."""
     if edition.results_visible():
         raise DomainError(_("Visible results cannot be withdrawn."), code="already_visible", status=409)
+    from lms.core.outbox import OutboxMessage
+
+    from .models import Notification
+
+    now = utcnow()
     db.session.execute(delete(ResultEntry).where(ResultEntry.edition_id == edition.id))
+    # The announcements of the withdrawn publication must never go out: queued mails and future-dated notices.
+    db.session.execute(delete(OutboxMessage).where(OutboxMessage.delivered_at.is_(None),
+                                                   OutboxMessage.dedupe_key.like(f"idarathon-results-{edition.id}-%")))
+    db.session.execute(delete(Notification).where(Notification.edition_id == edition.id,
+                                                  Notification.created_at > now))
     edition.results_published_at = None
     edition.results_published_by_id = None
     db.session.flush()

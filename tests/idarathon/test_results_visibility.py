@@ -154,3 +154,8 @@ def test_a_scheduled_publication_can_be_withdrawn_before_it_shows(app, db, score
         scoring.publish_results(edition, scored["organiser"])
         scoring.withdraw_results(edition)
     assert edition.results_published_at is None and scoring.published_results(edition) == {}
+    pending = db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("idarathon-results-%")))
+    assert list(pending) == []
+    from lms.idarathon.models import Notification
+
+    assert db.session.scalars(select(Notification).where(Notification.created_at > utcnow())).all() == []
