@@ -57,13 +57,14 @@ def launch():
         filter(None, [claims.get("given_name"), claims.get("family_name")])), email=claims.get("email"),
         language=(claims.get(LTI + "launch_presentation") or {}).get("locale"), platform_id=platform.id)
     role = course_role_for(claims.get(LTI + "roles") or [], platform.role_map)
-    _sign_in(user)
-
+    # Sign in only once nothing can refuse the launch any more: a refusal rolls the new account back, and a
+    # session naming a rolled-back id could later point at someone else's account.
     if message.message_type == "LtiDeepLinkingRequest":
         if role != "instructor":
             raise LaunchRejected(_("Only instructors can choose Tamkeen content for the platform."),
                                  "lti_deep_link_forbidden", 403)
         record = message.save(user.id)
+        _sign_in(user)
         return redirect(url_for("lti.deep_link_choose", launch_id=record.launch_id))
 
     course, activity = target_from(claims.get(LTI + "custom"), claims.get(LTI + "target_link_uri"))
@@ -96,6 +97,7 @@ def launch():
         enqueue_roster_sync(context)
     landing = landing_url(course, activity)
     record = message.save(user.id, landing)
+    _sign_in(user)
     if message.form.get("lti_storage_checked"):
         # Verified through the platform's storage: this iframe keeps no cookie, so no session either.
         return render_template("lti/continue.html", launch_id=record.launch_id, course=course, activity=activity)

@@ -56,6 +56,9 @@ def test_deep_linking_response_cannot_be_posted_twice(registered, course_data, b
 
 def test_learners_cannot_deep_link(registered, course_data, browser_session):
     platform = registered
-    response = launch(browser_session(), platform, platform.deep_linking(sub="learner-dl3", roles=LEARNER))
+    browser = browser_session()
+    response = launch(browser, platform, platform.deep_linking(sub="learner-dl3", roles=LEARNER))
     assert response.status_code == 403
     assert 'data-error-code="lti_deep_link_forbidden"' in response.text
+    # A refused launch signs nobody in (the account it created was rolled back).
+    assert browser.get(platform.tool_url + "/account/profile", allow_redirects=False).status_code in (302, 401)
