@@ -211,3 +211,24 @@ def test_demo_data_has_an_edition_with_published_challenges_in_arabic_and_french
     assert len(published) >= 2
     assert all(c.title.get("ar") and c.title.get("fr") for c in published)
     assert "إدارثون 2026" in client.get("/idarathon/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+
+
+def test_the_course_authoring_form_offers_published_challenges(app, db):
+    from werkzeug.datastructures import MultiDict
+
+    from lms.courses.activities import get_activity_type
+    from lms.courses.forms import activity_form
+    from lms.idarathon.activity import challenge_of
+    from tests.factories import make_activity, make_course
+
+    with app.test_request_context("/", method="POST"):
+        edition = make_edition()
+        published = make_challenge(edition, title="Publié")
+        make_challenge(edition, title="Brouillon", published=False)
+        kind = get_activity_type("idarathon_challenge")
+        form = activity_form(kind, formdata=MultiDict({"challenge_id": str(published.id)}))
+        assert [value for value, _label in form.challenge_id.choices] == [published.id]
+        activity = make_activity(make_course(), "idarathon_challenge")
+        kind.create(activity, form)
+        assert challenge_of(activity).id == published.id
+        assert kind.launch_url(activity) == f"/idarathon/challenges/{published.id}"
