@@ -233,8 +233,9 @@ class ZipSource(PackageSource):
         if errors:
             self.zf.close()
             raise UnsafePackage(errors)
-        all_files = [package_name(i.filename) for i in self.zf.infolist() if not i.is_dir()]
-        self._members = {package_name(i.filename): i for i in self.zf.infolist() if not i.is_dir()}
+        members = [i for i in self.zf.infolist() if not i.is_dir() and not _is_junk(package_name(i.filename))]
+        all_files = [package_name(i.filename) for i in members]
+        self._members = {package_name(i.filename): i for i in members}
         self.root_prefix = _find_root(all_files)
         self._names = [n[len(self.root_prefix):] for n in all_files if n.startswith(self.root_prefix)]
 
@@ -310,6 +311,11 @@ class ZipSource(PackageSource):
         self.zf.close()
 
 
+def _is_junk(name: str) -> bool:
+    """macOS resource forks (``__MACOSX/``) that Finder adds to every archive it makes."""
+    return name.startswith("__MACOSX/") or "/__MACOSX/" in name
+
+
 def _strip_components(name: str, prefix: str) -> str:
     """``name`` without as many leading folders as ``prefix`` has (prefixes are compared in NFC)."""
     count = prefix.count("/")
@@ -341,7 +347,7 @@ class DirSource(PackageSource):
                     errors.append(Issue(ERROR, "symlink", {"name": rel}))
                     if name in dirnames:
                         dirnames.remove(name)
-                elif name in filenames:
+                elif name in filenames and not _is_junk(package_name(rel)):
                     names.append(rel)
                     self._real[package_name(rel)] = rel
                     total += full.stat().st_size

@@ -189,3 +189,15 @@ def test_decomposed_accents_from_macos_archives_match_the_manifest(tmp_path):
     # Both spellings are served: the manifest's (NFC) and the one the package's own pages may use (NFD).
     assert (tmp_path / "out" / nfc).is_file()
     assert (tmp_path / "out" / unicodedata.normalize("NFD", nfc)).is_file()
+
+
+def test_macos_resource_forks_are_ignored(tmp_path):
+    files = {f"course/{k}": v for k, v in scorm12_single_files().items()}
+    files["__MACOSX/course/._index.html"] = b"\x00\x05\x16\x07"
+    path = write_zip(tmp_path / "finder.zip", files)
+    manifest, report = validate_package(path)
+    assert report.ok and [i.code for i in report.warnings] == ["manifest_in_subfolder"]
+    with ZipSource(path) as source:
+        assert "__MACOSX/course/._index.html" not in source.names()
+        source.extract_to(tmp_path / "out")
+    assert not (tmp_path / "out" / "__MACOSX").exists()
