@@ -367,7 +367,8 @@ class TamkeenMessageLaunch(MessageLaunch):
     def save(self, user_id: int | None, landing_url: str | None = None) -> LtiLaunch:
         self._launch_id = secrets.token_urlsafe(32)
         record = LtiLaunch(launch_id=self._launch_id, platform_id=self.platform.id, user_id=user_id, data=self.claims,
-                           landing_url=landing_url, expires_at=utcnow() + timedelta(hours=2))
+                           landing_url=landing_url, expires_at=utcnow() + timedelta(hours=2),
+                           via_platform_storage=bool(self.form.get("lti_storage_checked")))
         db.session.add(record)
         db.session.flush()
         return record

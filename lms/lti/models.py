@@ -102,6 +102,8 @@ class LtiLaunch(IdMixin, Model):
     landing_url: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Verified through the platform's storage (no cookie in the iframe): may continue once in a new window.
+    via_platform_storage: Mapped[bool] = mapped_column(default=False)
     continued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deep_link_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

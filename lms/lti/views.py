@@ -130,7 +130,8 @@ def landing_url(course: Course, activity: Activity | None) -> str:
 def continue_launch(launch_id: str):
     """Open the launch in a new window (first-party cookies) when the iframe cannot keep a session."""
     record = db.session.scalar(select(LtiLaunch).where(LtiLaunch.launch_id == launch_id))
-    if record is None or record.continued_at is not None or record.expires_at < utcnow() or not record.user_id:
+    if record is None or not record.via_platform_storage or record.continued_at is not None \
+            or record.expires_at < utcnow() or not record.user_id or not record.landing_url:
         abort(404)
     if record.created_at < utcnow() - timedelta(minutes=5):
         abort(404)
@@ -139,7 +140,7 @@ def continue_launch(launch_id: str):
 
     _sign_in(db.session.get(User, record.user_id))
     session[EMBED_KEY] = False
-    return redirect(record.landing_url or url_for("core.home"))
+    return redirect(record.landing_url)
 
 
 def canvas_configuration():
