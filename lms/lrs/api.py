@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from werkzeug.datastructures import Headers
 
 from lms.core.db import db
@@ -548,10 +548,12 @@ def _query_statements(xreq: XRequest, fmt: str, with_attachments: bool, mine_onl
         raise XAPIError(400, "limit must be a non-negative integer", "limit")
     limit = int(raw_limit)
     limit = MAX_LIMIT if limit == 0 or limit > MAX_LIMIT else limit
+    exact = fmt == "exact"
+    columns = (Statement.pk, Statement.stored, cast(Statement.data, Text).label("text") if exact else Statement.data)
     query = build_query(agent=agent, verb=verb, activity=activity, registration=registration,
                         related_activities=related_activities, related_agents=related_agents, since=since,
                         until=until, ascending=ascending, after_pk=after_pk, max_pk=max_pk,
-                        credential_id=xreq.principal.id if mine_only else None)
+                        credential_id=xreq.principal.id if mine_only else None, columns=columns)
     rows = db.session.execute(query.limit(limit + 1)).all()
     more = ""
     if len(rows) > limit:
@@ -559,14 +561,20 @@ def _query_statements(xreq: XRequest, fmt: str, with_attachments: bool, mine_onl
         token = _serializer().dumps({"p": {k: v for k, v in params.items()}, "a": rows[-1].pk, "m": max_pk,
                                      "c": xreq.principal.id})
         more = f"{request.script_root}/xapi/statements?more={token}"
-    languages = _accepted_languages() if fmt == "canonical" else []
-    statements_out = [row.data if fmt == "exact" else apply_format(row.data, fmt, languages) for row in rows]
     if rows:
-        newest = max(parse_timestamp(s["stored"]) for s in statements_out)
-        headers["Last-Modified"] = _http_date(newest)
-    body = json_dumps({"statements": statements_out, "more": more}).encode("utf-8")
+        headers["Last-Modified"] = _http_date(max(row.stored for row in rows))
+    if exact:
+        # The stored JSON text goes out as is: no parse and re-serialisation per statement.
+        body = ('{"statements":[' + ",".join(row.text for row in rows) + '],"more":' + json.dumps(more)
+                + "}").encode("utf-8")
+        statements_out = [json.loads(row.text) for row in rows] if with_attachments else []
+    else:
+        languages = _accepted_languages() if fmt == "canonical" else []
+        statements_out = [apply_format(row.data, fmt, languages) for row in rows]
+        body = json_dumps({"statements": statements_out, "more": more}).encode("utf-8")
     if with_attachments:
-        content, content_type = attachment_service.multipart_response(body, [row.data for row in rows])
+        content, content_type = attachment_service.multipart_response(body, statements_out if exact else
+                                                                      [row.data for row in rows])
         response = Response(content, status=200, content_type=content_type)
         for name, value in headers.items():
             response.headers[name] = value

@@ -532,7 +532,7 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
                 related_agents: bool = False, since: datetime | str | None = None,
                 until: datetime | str | None = None, ascending: bool = False,
                 after_pk: int | None = None, max_pk: int | None = None, include_voided: bool = False,
-                credential_id: int | None = None):
+                credential_id: int | None = None, columns=None):
     """A SELECT of (pk, data) for the xAPI query parameters, ordered by storage order."""
     ifi = _agent_param(agent)
     wanted = []
@@ -545,7 +545,7 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
     if registration is not None:
         wanted.append(key_hash("r", registration.lower()))
     order_col = Statement.pk
-    query = select(Statement.pk, Statement.data)
+    query = select(*(columns or (Statement.pk, Statement.data)))
     for index, wanted_hash in enumerate(wanted):
         alias = StatementKey.__table__.alias(f"k{index}")
         query = query.join(alias, and_(alias.c.statement_pk == Statement.pk, alias.c.key_hash == wanted_hash))
