@@ -216,7 +216,9 @@ def month_key(column):
     """'YYYY-MM' of a UTC timestamp, the one dialect-specific expression of the reports."""
     if db.engine.dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+    # SQLite stores UTC datetimes as ISO text ("YYYY-MM-DD HH:MM:SS..."): the month is its first 7 characters,
+    # several times cheaper than strftime() over tens of thousands of rows.
+    return func.substr(column, 1, 7)
 
 
 def over_time(filters: ReportFilters, months: int = 12) -> list[tuple[str, int, int]]:
