@@ -369,12 +369,12 @@ def batch_digest(item_id: str, calls: list) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _runtime(attempt: ScormAttempt, track: ScoTrack) -> ScoRuntime:
+def _runtime(attempt: ScormAttempt, track: ScoTrack, shared_data: list[dict] | None = None) -> ScoRuntime:
     edition = edition_of(attempt.version.scorm_version)
     cmi = track.cmi or {}
-    runtime = ScoRuntime(edition, cmi.get("values"), cmi.get("counts"),
-                         lenient_suspend_data=bool(settings(attempt_activity(attempt))["lenient_suspend_data"]),
-                         nav=NavContext.from_dict(None))
+    lenient = bool(settings(attempt_activity(attempt))["lenient_suspend_data"])
+    runtime = ScoRuntime(edition, cmi.get("values"), cmi.get("counts"), lenient_suspend_data=lenient,
+                         nav=NavContext.from_dict(None), shared_data=shared_data)
     runtime.state = {"running": ScoRuntime.RUNNING, "terminated": ScoRuntime.TERMINATED}.get(
         track.launch_state, ScoRuntime.NOT_INITIALIZED)
     return runtime
@@ -417,7 +417,9 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
         return {"ok": True, "seq": seq, "review": True, "rejected": []}
     track = _track(attempt, item_id)
     before = _outcome_snapshot(track)
-    runtime = _runtime(attempt, track)
+    nav = navigator(attempt)
+    shared = _shared_data(nav, item_id)
+    runtime = _runtime(attempt, track, shared)
     rejected = []
     events = []
     for call in calls:
@@ -445,6 +447,7 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
     track.launch_state = runtime.state
     _sync_columns(attempt, track, runtime)
     _sync_records(attempt, track, runtime)
+    _save_shared_data(attempt, nav, item_id, shared, runtime)
     db.session.add(ScormCommit(attempt_id=attempt.id, seq=seq, item_identifier=item_id, calls=len(calls),
                                digest=digest, rejected=rejected))
     attempt.last_seq = seq
@@ -459,6 +462,17 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
     _grade(attempt)
     db.session.flush()
     return {"ok": True, "seq": seq, "rejected": rejected}
+
+
+def _save_shared_data(attempt, nav, item_id: str, before: list[dict], runtime: ScoRuntime) -> None:
+    """adl.data stores the SCO wrote go back to the sequencing session (its shared data store)."""
+    changed = False
+    for old, new in zip(before, runtime.shared_data):
+        if new.get("store") != old.get("store") and new.get("writable", True):
+            nav.session.write_shared_data(new["id"], new["store"], activity_id=item_id)
+            changed = True
+    if changed:
+        _save_navigator(attempt, nav)
 
 
 def _outcome_snapshot(track: ScoTrack) -> dict:

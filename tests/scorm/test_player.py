@@ -525,3 +525,20 @@ def test_an_incomplete_attempt_left_normally_goes_on_not_in_review(single):
     assert "review" not in data and data["values"]["cmi.core.entry"] == ""
     assert data["values"]["cmi.core.lesson_location"] == "p5"
     assert single.attempt.finished_at is None and single.attempt.number == 1
+
+
+def test_adl_data_stores_are_shared_through_the_sequencing_session(app, tmp_path, client, auth):
+    from tests.scorm.packages import scorm2004_package
+
+    _course, learner, activity = setup_activity(scorm2004_package(tmp_path))
+    db.session.commit()
+    sign_in(client, learner)
+    player = Player(client, activity)
+    player.open()
+    assert player.nav("start")["delivered"] == "ITEM-1"
+    data = player.launch("ITEM-1")
+    assert [m["id"] for m in data["shared_data"]] == ["notes"]
+    result = player.commit("ITEM-1", [["init"]] + sets(("adl.data.0.store", "shared note")) + [["commit"]])
+    assert result["rejected"] == []
+    data = player.launch("ITEM-1")
+    assert data["shared_data"][0]["store"] == "shared note"

@@ -93,8 +93,8 @@ class ScoTrack(IdMixin, Model):
 
     @property
     def is_completed(self) -> bool:
-        if self.lesson_status is not None:
-            return self.lesson_status in ("completed", "passed")
+        if self.lesson_status is not None:  # SCORM 1.2: passed and failed both mean the SCO was completed
+            return self.lesson_status in ("completed", "passed", "failed")
         return self.completion_status == "completed" or self.success_status == "passed"
 
     @property
