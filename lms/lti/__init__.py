@@ -21,12 +21,19 @@ def init_app(app):
 
     @app.context_processor
     def _embedded():
-        # Base templates may honour `embedded` (compact layout inside a platform iframe).
-        try:
-            embedded = bool(session.get(EMBED_SESSION_KEY)) or request.args.get("embed") == "1"
-        except RuntimeError:
-            embedded = False
-        return {"embedded": embedded}
+        """`embedded`: templates use a compact layout inside a platform iframe. Browsers say where a page is
+        shown (``Sec-Fetch-Dest``), so the same session opened in a tab gets the full layout; browsers that
+        do not say fall back to "this session came from an LTI launch"."""
+        if not has_request_context():
+            return {"embedded": False}
+        if request.args.get("embed") == "1":
+            return {"embedded": True}
+        destination = request.headers.get("Sec-Fetch-Dest")
+        if destination in ("iframe", "frame", "embed", "object"):
+            return {"embedded": True}
+        if destination == "document":
+            return {"embedded": False}
+        return {"embedded": bool(session.get(EMBED_SESSION_KEY))}
 
     # Inside a platform iframe the session cookie is third-party: over TLS it must be SameSite=None; Secure.
     # Flask writes the session cookie after every after_request hook, so this is said to the session

@@ -21,8 +21,14 @@ def test_learner_views_an_activity_inside_the_platform_iframe(registered, course
     body.wait_for()
     assert body.inner_text() == "Contenu de la page"
     assert frame.locator("h1").first.inner_text() == course_data.activity_title
-    # The compact layout: no site header inside the platform page.
-    assert frame.locator("body.embedded").count() == 1 or frame.locator(".site-header").count() == 0
+    # The compact layout inside the platform page...
+    assert frame.locator("body.embedded").count() == 1
+    assert not frame.locator(".site-header").is_visible()
+    # ...and the full one when the same session opens Tamkeen in a tab of its own.
+    activity_url = page.frames[1].url
+    page.goto(activity_url)
+    assert page.locator("#page-body").inner_text() == "Contenu de la page"
+    assert page.locator("body.embedded").count() == 0 and page.locator(".site-header").is_visible()
 
 
 @pytest.mark.browser
