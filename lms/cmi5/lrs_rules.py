@@ -51,7 +51,7 @@ def _ordered(statements: list[dict]) -> list[dict]:
 
 
 def check_statements(principal, statements: list[dict]) -> None:
-    session = services.session_for_credential(principal.key)
+    session = services.session_for_credential(principal.key, lock=True)
     if session is None:
         return
     touched = g.setdefault("cmi5_sessions", {})
@@ -128,9 +128,12 @@ def _check_defined(session, au, statement, name, verbs, categories) -> None:
             raise _error(403, "only one of passed and failed per session (§9.3)", "verb")
         mastery = au.mastery_score
         scaled = (result.get("score") or {}).get("scaled")
+        if not isinstance(scaled, (int, float)) or isinstance(scaled, bool):
+            scaled = None
         if mastery is not None:
             extension = ((statement.get("context") or {}).get("extensions") or {}).get(EXT_MASTERY)
-            if extension is None or float(extension) != float(mastery):
+            if not isinstance(extension, (int, float)) or isinstance(extension, bool) or \
+                    float(extension) != float(mastery):
                 raise _error(400, "passed and failed carry the launch data's masteryScore (§9.6.3.2)",
                              "context.extensions")
             if scaled is not None and name == "passed" and scaled < mastery:

@@ -514,8 +514,11 @@ def session_by_id(session_id: str) -> Cmi5Session | None:
     return db.session.scalar(select(Cmi5Session).where(Cmi5Session.session_id == session_id))
 
 
-def session_for_credential(key: str) -> Cmi5Session | None:
-    return db.session.scalar(select(Cmi5Session).where(Cmi5Session.credential_key == key))
+def session_for_credential(key: str, *, lock: bool = False) -> Cmi5Session | None:
+    """The session whose fetch created this LRS credential. ``lock``: the row is locked for the rest of the
+    transaction (PostgreSQL), so two requests of one session apply the cmi5 rules one after the other."""
+    query = select(Cmi5Session).where(Cmi5Session.credential_key == key)
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 # --- TinCan launch ---------------------------------------------------------------------------------------------

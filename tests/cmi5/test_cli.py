@@ -84,3 +84,16 @@ def test_import_invalid_exits_1_and_imports_nothing(runner, db, tmp_path):
     assert result.exit_code == 1
     assert "not imported" in result.output
     assert db.session.scalar(select(Cmi5Course)) is None
+
+
+def test_abandon_idle_command(runner, db, client, auth, tmp_path):
+    from lms.cmi5.services import VERBS
+    from lms.lrs.store import query_statements
+    from tests.cmi5.helpers import launch, setup_course
+
+    row, user = setup_course(tmp_path)
+    auth.login(user)
+    launch(client, row).start().initialized()
+    result = runner.invoke(args=["cmi5", "abandon-idle", "--minutes", "0"])
+    assert result.exit_code == 0 and "1 session(s) abandoned" in result.output
+    assert len(query_statements(verb=VERBS["abandoned"])) == 1
