@@ -55,7 +55,7 @@ def urls():
     from .views import tool_urls
 
     for name, url in tool_urls().items():
-        click.echo(f"{name:10} {url}")
+        click.echo(f"{name:12} {url}")
 
 
 @lti.command("rotate-key")

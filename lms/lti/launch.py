@@ -105,6 +105,8 @@ def start_login(params) -> tuple[LtiLoginState, str, str]:
     target = params.get("target_link_uri")
     if target and _origin(target) != _origin(tool_url("/")):
         raise LaunchRejected(_("The link target is not on this site."), "lti_bad_target")
+    if secrets.randbelow(200) == 0:
+        purge_expired()  # housekeeping without a scheduler: now and then, at a login
     secret = secrets.token_urlsafe(32)
     storage_target = params.get("lti_storage_target") or None
     login_state = LtiLoginState(
