@@ -129,7 +129,9 @@ def test_network_drop_mid_attempt_loses_nothing(page, live_server, browser_login
     assert attempt.last_seq >= 7
 
 
-def test_12_multi_sco_continue_suspend_and_resume(page, live_server, browser_login):
+def test_12_multi_sco_continue_close_resume_and_suspend(page, live_server, browser_login):
+    from lms.lrs.store import query_statements
+
     _course, learner, activity = setup_activity(multi_12(_tmp()))
     db.session.commit()
     browser_login(learner.username)
@@ -137,23 +139,39 @@ def test_12_multi_sco_continue_suspend_and_resume(page, live_server, browser_log
     frame = sco(page, "one/index.html")
     assert page.locator("#scorm-toc-list li").count() == 2
     frame.evaluate("() => [sco.set('cmi.core.lesson_status', 'completed'), sco.set('cmi.core.score.raw', '80'), "
-                   "sco.finish()]")
+                   "sco.set('cmi.interactions.0.id', 'm1'), sco.set('cmi.interactions.0.type', 'true-false'), "
+                   "sco.set('cmi.interactions.0.student_response', 't'), "
+                   "sco.set('cmi.interactions.0.result', 'correct'), sco.finish()]")
     frame = sco(page, "two/index.html")  # LMSFinish without suspend: the flow continues
     page.wait_for_selector("#scorm-toc-list li[data-id='SCO-1'] .scorm-toc-status[data-status='completed']")
-    frame.evaluate("() => [sco.set('cmi.suspend_data', 'two-half'), sco.set('cmi.core.exit', 'suspend')]")
+    frame.evaluate("() => [sco.set('cmi.suspend_data', 'two-half'), sco.set('cmi.core.lesson_location', 'p2'), "
+                   "sco.set('cmi.core.exit', 'suspend')]")
+    context = page.context
+    page.close()  # closed mid-SCO, nothing committed by the SCO
+    wait_for(lambda: (t := track(activity, "SCO-2")) and t.suspend_data == "two-half", message="beacon")
+    page = context.new_page()
+    open_player(page, live_server, activity)
+    frame = sco(page, "two/index.html")  # resumes on the SCO that was open
+    assert "entry=resume" in frame.inner_text("#status")
+    assert frame.evaluate("() => [sco.get('cmi.suspend_data'), sco.get('cmi.core.lesson_location')]") == \
+        ["two-half", "p2"]
+    frame.evaluate("() => sco.set('cmi.core.exit', 'suspend')")
     page.click("#scorm-suspend")
     page.wait_for_selector("#scorm-player[data-ended='suspendAll']")
-    wait_for(lambda: (t := track(activity, "SCO-2")) and t.suspend_data == "two-half", message="suspend")
     db.session.rollback()
     attempt = db.session.scalar(select(ScormAttempt).where(ScormAttempt.activity_id == activity.id))
     assert attempt.suspended and attempt.finished_at is None
     open_player(page, live_server, activity)
-    frame = sco(page, "two/index.html")  # resumes on the SCO that was suspended
-    assert "entry=resume" in frame.inner_text("#status")
-    assert frame.evaluate("() => sco.get('cmi.suspend_data')") == "two-half"
+    sco(page, "two/index.html")
     page.click("#scorm-toc-list button[data-target='SCO-1']")
     frame = sco(page, "one/index.html")
     assert frame.evaluate("() => sco.get('cmi.core.lesson_status')") == "completed"
+    t1 = track(activity, "SCO-1")
+    assert (t1.score_raw, [(i.identifier, i.result) for i in t1.interactions]) == (80, [("m1", "correct")])
+    sco_iris = {s["object"]["id"] for s in query_statements(agent=learner)
+                if s["verb"]["id"].endswith(("initialized", "resumed"))}
+    assert any(iri.endswith("/sco/SCO-1") for iri in sco_iris) and any(iri.endswith("/sco/SCO-2") for iri in sco_iris)
+    page.close()
 
 
 def test_2004_package_navigates_with_adl_nav_request_and_records_everything(page, live_server, browser_login):
