@@ -246,7 +246,10 @@ def sync_roster(context: LtiContext) -> int:
     course = db.session.get(Course, context.course_id)
     count = 0
     for member in fetch_members(platform, context.memberships_url):
-        if member.get("status", "Active") != "Active" or not member.get("user_id"):
+        if not member.get("user_id"):
+            continue
+        if member.get("status", "Active") != "Active":
+            _suspend_lti_enrolment(platform.issuer, str(member["user_id"]), course)
             continue
         user = link_user(platform.issuer, str(member["user_id"]), name=member.get("name"), email=member.get("email"),
                          platform_id=platform.id)
@@ -255,6 +258,21 @@ def sync_roster(context: LtiContext) -> int:
     context.roster_synced_at = utcnow()
     db.session.flush()
     return count
+
+
+def _suspend_lti_enrolment(issuer: str, sub: str, course) -> None:
+    """A member the platform marks Inactive or Deleted loses access; manual enrolments are left alone."""
+    from lms.courses.models import Enrolment, EnrolmentMethod, EnrolmentStatus
+
+    from .models import LtiUserLink
+
+    link = db.session.scalar(select(LtiUserLink).where(LtiUserLink.issuer == issuer, LtiUserLink.sub == sub))
+    if link is None:
+        return
+    enrolment = db.session.scalar(select(Enrolment).where(Enrolment.course_id == course.id,
+                                                          Enrolment.user_id == link.user_id))
+    if enrolment is not None and enrolment.method == EnrolmentMethod.lti:
+        enrolment.status = EnrolmentStatus.suspended
 
 
 def enqueue_roster_sync(context: LtiContext) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from lms.core.db import utcnow
 from lms.core.outbox import OutboxMessage, process_due
-from lms.courses.models import Activity, CourseRole, Enrolment
+from lms.courses.models import Activity, CourseRole, Enrolment, EnrolmentStatus
 from lms.courses.results import report_result
 from lms.lti.models import LtiAccessToken, LtiContext, LtiUserLink
 from lms.lti.services import scores_url, sync_roster
@@ -114,6 +114,13 @@ def test_roster_is_read_across_every_page(registered, course_data, browser_sessi
         .where(Enrolment.course_id == course_data.course_id)).all())
     assert roles == {"member-0": CourseRole.instructor, "member-1": CourseRole.tutor, "member-2": CourseRole.learner,
                      "member-3": CourseRole.learner, "member-4": CourseRole.learner}
+    # Member 4 leaves the platform course: the next sync suspends the LTI enrolment.
+    platform.members["ctx-roster"][4]["status"] = "Inactive"
+    assert sync_roster(db.session.get(LtiContext, context.id)) == 4
+    db.session.commit()
+    status = db.session.scalar(select(Enrolment.status).join(LtiUserLink, Enrolment.user_id == LtiUserLink.user_id)
+                               .where(LtiUserLink.sub == "member-4"))
+    assert status == EnrolmentStatus.suspended
     db.session.rollback()
 
 
