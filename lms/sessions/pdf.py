@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from flask import current_app
 
-from lms.core.i18n import _, force_locale, format_datetime, localized, text_direction
+from lms.core.i18n import _, force_locale, localized, text_direction
+
+from .services import when_text
 
 FONT_DIRS = ["/usr/share/fonts/truetype/noto", "/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype"]
 
@@ -49,7 +51,7 @@ def signin_sheet(session, rows, language: str) -> bytes:
         event = session.event
         title = localized(event.title, language)
         heading = _("Sign-in sheet")
-        when = f"{format_datetime(session.starts_at, 'full')} – {format_datetime(session.ends_at, 'short')}"
+        when = when_text(session)
         place = session.location
         trainer = session.trainer.display_name if session.trainer else ""
         headers = ["#", _("Name"), _("Administration"), _("Signature")]

@@ -8,15 +8,15 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
+from babel.dates import get_timezone as get_babel_timezone
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select
 
 from lms.accounts.models import SiteRole, User
 from lms.core.db import db, lock_for_update, utcnow
 from lms.core.errors import DomainError
-from lms.core.i18n import _, force_locale, format_datetime, localized
+from lms.core.i18n import _, current_locale, force_locale, format_date, format_datetime, localized
 from lms.core.mail import send_mail
 from lms.core.permissions import can
 
@@ -43,7 +43,8 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-LOCAL_TZ = ZoneInfo("Africa/Casablanca")
+# The same time-zone database Babel formats with (pytz), so a time typed in a form is shown back unchanged.
+LOCAL_TZ = get_babel_timezone("Africa/Casablanca")
 S = RegistrationState
 
 
@@ -52,7 +53,7 @@ S = RegistrationState
 def local_to_utc(value: datetime) -> datetime:
     """A wall-clock time in Morocco (form input) as an aware UTC datetime."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=LOCAL_TZ)
+        value = LOCAL_TZ.localize(value) if hasattr(LOCAL_TZ, "localize") else value.replace(tzinfo=LOCAL_TZ)
     return value.astimezone(timezone.utc)
 
 
@@ -368,8 +369,18 @@ def _absolute(endpoint: str, **values) -> str:
     return current_app.config["SITE_URL"].rstrip("/") + path
 
 
+def when_text(session: TrainingSession) -> str:
+    """"Monday 14 December 2026, 09:00–15:00" in the current language and Morocco time."""
+    start, end = utc_to_local(session.starts_at), utc_to_local(session.ends_at)
+    comma = "،" if current_locale() == "ar" else ","
+    text = f"{format_date(session.starts_at, 'full')}{comma} {format_datetime(session.starts_at, 'HH:mm')}"
+    if start.date() == end.date():
+        return f"{text}–{format_datetime(session.ends_at, 'HH:mm')}"
+    return f"{text} – {format_date(session.ends_at, 'full')}{comma} {format_datetime(session.ends_at, 'HH:mm')}"
+
+
 def _session_line(session: TrainingSession, with_link: bool = False) -> str:
-    text = f"{format_datetime(session.starts_at, 'full')} – {format_datetime(session.ends_at, 'short')}"
+    text = when_text(session)
     if session.location:
         text += f"\n{session.location}"
     if with_link and session.online_url:

@@ -31,6 +31,20 @@ def test_an_instructor_creates_an_event_and_a_weekly_series(app, client, auth):
     assert [services.utc_to_local(s.starts_at).strftime("%Y-%m-%d %H:%M") for s in sessions] == [
         "2031-03-03 09:00", "2031-03-10 09:00", "2031-03-17 09:00"]
     assert client.get(f"/training/events/{event.id}/manage").status_code == 200
+    page = client.get(f"/training/events/{event.id}").get_data(as_text=True)
+    assert "09:00" in page and "12:30" in page  # shown back in Morocco time, as typed
+
+
+def test_a_december_time_is_shown_back_as_typed(app, client, auth):
+    organiser = make_user(role="instructor")
+    event = make_event(organiser=organiser)
+    db.session.commit()
+    auth.login(organiser)
+    client.post(f"/training/events/{event.id}/sessions", data={
+        "s-starts_at": "2031-12-10T09:00", "s-ends_at": "2031-12-10T11:00", "s-capacity": "5", "s-repeat": "none",
+        "s-occurrences": "1", "s-trainer_id": ""})
+    page = client.get(f"/training/events/{event.id}").get_data(as_text=True)
+    assert "09:00" in page and "11:00" in page
 
 
 def test_a_learner_cannot_create_events(app, client, auth):
