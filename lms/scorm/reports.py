@@ -101,6 +101,16 @@ def report_attempts(activity_id: int):
                            distribution=score_distribution(activity))
 
 
+@bp.route("/scorm/attempts/<int:attempt_id>/report")
+@login_required
+def report_attempt(attempt_id: int):
+    """One attempt in detail: every SCO's values, its interactions and objectives."""
+    attempt = db.get_or_404(ScormAttempt, attempt_id)
+    activity = _load(attempt.activity_id)
+    return render_template("scorm/report_attempt.html", activity=activity, attempt=attempt,
+                           items={item.identifier: item.title for item in attempt.version.items})
+
+
 @bp.route("/activities/<int:activity_id>/scorm/report.<any(csv, xlsx):fmt>")
 @login_required
 def report_export(activity_id: int, fmt: str):

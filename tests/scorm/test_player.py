@@ -458,6 +458,8 @@ def test_reports_show_attempts_items_and_export(single, client, auth):
 
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     assert sheet.cell(2, 1).value == "Amina Benali"
+    detail = client.get(f"/scorm/attempts/{single.attempt.id}/report").get_data(as_text=True)
+    assert "q2" in detail and "wrong" in detail and "o1" in detail
 
 
 def test_reports_need_the_right(single, client):

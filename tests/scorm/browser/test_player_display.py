@@ -70,3 +70,7 @@ def test_instructor_report_is_accessible(page, live_server, browser_login, axe_c
     assert page.locator("table.scorm-report-table").first.is_visible()
     assert "Amina Benali" in page.inner_text("main")
     axe_check(page)
+    page.click(f"a[href='/scorm/attempts/{attempt.id}/report']")
+    page.wait_for_selector("h1")
+    assert "SCO-1" in page.inner_text("main") or "Only lesson" in page.inner_text("main")
+    axe_check(page)
