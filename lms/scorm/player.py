@@ -116,6 +116,7 @@ def play(activity_id: int):
                      "offline": _("Offline: your progress is kept on this device and will be sent when the "
                                   "connection returns."),
                      "ended": _("You have finished this activity."),
+                     "time_up": _("The time allowed for this part is over."),
                      "signed_out": _("Your session has ended: sign in again to save your progress. Nothing "
                                      "is lost: it is kept on this device."), "suspended": _("Your place is saved."),
                      "choose": _("Choose the next part in the table of contents."),

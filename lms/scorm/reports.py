@@ -16,7 +16,7 @@ from lms.core.permissions import require
 from lms.courses.models import Activity
 
 from .blueprint import bp
-from .runtime.models import ScoTrack, ScormAttempt, ScormInteraction, ScormObjective
+from .runtime.models import ScormAttempt, ScormInteraction, ScormObjective
 
 
 def _load(activity_id: int) -> Activity:
@@ -141,5 +141,3 @@ def report_export(activity_id: int, fmt: str):
     return send_file(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      as_attachment=True, download_name=f"{name}.xlsx")
 
-
-__all__ = ["ScoTrack"]

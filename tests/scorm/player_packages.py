@@ -45,8 +45,12 @@ def sco_page(title: str, version: str) -> str:
     return SCO_TEMPLATE.format(title=title, version=version)
 
 
-def single_12(tmp_path: Path, mastery: int | None = None) -> Path:
+def single_12(tmp_path: Path, mastery: int | None = None, max_time: str | None = None,
+              time_action: str = "exit,message") -> Path:
     mastery_el = f"<adlcp:masteryscore>{mastery}</adlcp:masteryscore>" if mastery is not None else ""
+    if max_time:
+        mastery_el += (f"<adlcp:maxtimeallowed>{max_time}</adlcp:maxtimeallowed>"
+                       f"<adlcp:timelimitaction>{time_action}</adlcp:timelimitaction>")
     manifest = manifest_12(
         f"""<organization identifier="ORG-1"><title>Single 1.2</title>
               <item identifier="SCO-1" identifierref="RES-1"><title>Only lesson</title>{mastery_el}</item>

@@ -74,3 +74,17 @@ def test_instructor_report_is_accessible(page, live_server, browser_login, axe_c
     page.wait_for_selector("h1")
     assert "SCO-1" in page.inner_text("main") or "Only lesson" in page.inner_text("main")
     axe_check(page)
+
+
+def test_time_limit_with_exit_ends_the_session_and_keeps_the_data(page, live_server, browser_login):
+    _course, learner, activity = setup_activity(single_12(_tmp(), max_time="00:00:03"))
+    db.session.commit()
+    browser_login(learner.username)
+    page.goto(f"{live_server.url}/activities/{activity.id}/play")
+    frame = sco(page, "sco1.html")
+    assert frame.evaluate("() => [sco.get('cmi.student_data.max_time_allowed'), "
+                          "sco.get('cmi.student_data.time_limit_action')]") == ["00:00:03", "exit,message"]
+    frame.evaluate("() => sco.set('cmi.core.lesson_location', 'when-time-ran-out')")
+    page.wait_for_selector("#scorm-player[data-ended='exitAll']", timeout=20000)
+    assert page.locator("#scorm-message").inner_text() != ""
+    wait_for(lambda: (t := track(activity, "SCO-1")) and t.location == "when-time-ran-out", message="saved")

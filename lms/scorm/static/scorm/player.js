@@ -211,7 +211,31 @@
       applyHide(data.hide || []);
       showMessage('');
       openContent(data.url);
+      watchTimeLimit(data.values);
     });
+  }
+  /* cmi.max_time_allowed with time_limit_action: the LMS shows the message and/or ends the session. */
+  var limitTimer = null;
+  function seconds(text) {
+    var m = /^(\d{2,4}):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(text || '');
+    if (m) return (+m[1]) * 3600 + (+m[2]) * 60 + parseFloat(m[3]);
+    m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text || '');
+    if (!m || text === 'P') return null;
+    var n = m.slice(1).map(function (g) { return g ? parseFloat(g) : 0; });
+    return ((n[0] * 365 + n[1] * 30 + n[2]) * 24 + n[3]) * 3600 + n[4] * 60 + n[5];
+  }
+  function watchTimeLimit(values) {
+    if (limitTimer) { clearTimeout(limitTimer); limitTimer = null; }
+    var max = seconds(is12 ? values['cmi.student_data.max_time_allowed'] : values['cmi.max_time_allowed']);
+    var action = (is12 ? values['cmi.student_data.time_limit_action'] : values['cmi.time_limit_action']) || '';
+    if (!max || !action) return;
+    var used = seconds(is12 ? values['cmi.core.total_time'] : values['cmi.total_time']) || 0;
+    var left = Math.max(0, max - used);
+    limitTimer = setTimeout(function () {
+      limitTimer = null;
+      if (action.indexOf('no message') < 0) showMessage(config.messages.time_up);
+      if (action.indexOf('exit') === 0) requestNav('exitAll', null);
+    }, Math.min(left, 86400) * 1000);
   }
   function openContent(url) {
     if (config.display === 'window') {
@@ -335,7 +359,10 @@
         runtime = null;
         installApi(idleRuntime());
         frame.src = 'about:blank';
-        showMessage(request === 'suspendAll' ? config.messages.suspended : config.messages.ended);
+        if (limitTimer) { clearTimeout(limitTimer); limitTimer = null; }
+        if (!(messageEl.textContent === config.messages.time_up && request === 'exitAll')) {
+          showMessage(request === 'suspendAll' ? config.messages.suspended : config.messages.ended);
+        }
         if (request === 'suspendAll' || request === 'exitAll') {
           root.setAttribute('data-ended', request);
         }
