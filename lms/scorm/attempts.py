@@ -180,6 +180,7 @@ def navigate(attempt: ScormAttempt, request: str, target: str | None = None) -> 
     if outcome.ended:
         if request == "suspendAll":
             attempt.suspended = True
+            attempt.finished_at = None  # the learner asked to come back to it
         else:
             attempt.finished_at = attempt.finished_at or now
             attempt.suspended = False

@@ -89,3 +89,17 @@ def package_2004(tmp_path: Path, scos: int = 2) -> Path:
     for i in range(1, scos + 1):
         files[f"part{i}.html"] = sco_page(f"Part {i}", "2004")
     return write_zip(tmp_path / "p2004.zip", files)
+
+
+def single_12_finishing_on_unload(tmp_path: Path) -> Path:
+    """A SCO that calls LMSFinish when it is unloaded, without setting cmi.core.exit (common in real content)."""
+    page = sco_page("Polite lesson", "1.2").replace(
+        "</script></body>",
+        "window.addEventListener('pagehide', function () { if (!sco.finished) { sco.commit(); sco.finish(); } });"
+        "</script></body>")
+    manifest = manifest_12(
+        """<organization identifier="ORG-1"><title>Polite</title>
+              <item identifier="SCO-1" identifierref="RES-1"><title>Polite lesson</title></item></organization>""",
+        """<resource identifier="RES-1" type="webcontent" adlcp:scormtype="sco" href="sco1.html">
+              <file href="sco1.html"/></resource>""")
+    return write_zip(tmp_path / "polite12.zip", {"imsmanifest.xml": manifest, "sco1.html": page})

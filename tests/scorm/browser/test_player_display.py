@@ -88,3 +88,22 @@ def test_time_limit_with_exit_ends_the_session_and_keeps_the_data(page, live_ser
     page.wait_for_selector("#scorm-player[data-ended='exitAll']", timeout=20000)
     assert page.locator("#scorm-message").inner_text() != ""
     wait_for(lambda: (t := track(activity, "SCO-1")) and t.location == "when-time-ran-out", message="saved")
+
+
+def test_save_and_leave_suspends_even_when_the_sco_finishes_on_unload(page, live_server, browser_login):
+    from lms.scorm.runtime.models import ScormAttempt
+    from tests.scorm.player_packages import single_12_finishing_on_unload
+
+    _course, learner, activity = setup_activity(single_12_finishing_on_unload(_tmp()))
+    db.session.commit()
+    browser_login(learner.username)
+    page.goto(f"{live_server.url}/activities/{activity.id}/play")
+    frame = sco(page, "sco1.html")
+    frame.evaluate("() => [sco.set('cmi.core.lesson_status', 'incomplete'), sco.set('cmi.suspend_data', 'mid')]")
+    page.click("#scorm-suspend")
+    page.wait_for_selector("#scorm-player[data-ended='suspendAll']")
+    t = wait_for(lambda: (t := track(activity, "SCO-1")) and t.launch_state == "terminated" and t, message="finish")
+    assert t.suspend_data == "mid"
+    db.session.rollback()
+    attempt = db.session.get(ScormAttempt, t.attempt_id)
+    assert attempt.suspended is True and attempt.finished_at is None

@@ -169,6 +169,8 @@
       flushPending();
       if (unloading) { beaconAll(); return; }
       send();
+      // The LMS asked the SCO to leave (a button, the TOC): that navigation goes on, not the SCO's default.
+      if (pendingNavigation) return;
       afterTerminate(rt);
     }
   };
