@@ -234,8 +234,7 @@ class LtiConsumerContext(IdMixin, Model):
     __table_args__ = (UniqueConstraint("consumer_id", "kind", "remote_id"),)
 
     consumer_id: Mapped[int] = mapped_column(ForeignKey("lti_consumer.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))   # "context" | "resource" | "user"
+    kind: Mapped[str] = mapped_column(String(16))   # "context" | "resource"
     remote_id: Mapped[str] = mapped_column(String(255))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="SET NULL"))
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
