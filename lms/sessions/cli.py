@@ -21,4 +21,16 @@ def send_surveys():
     click.echo(f"{count} survey invitation(s) queued")
 
 
+@training.command("send-reminders")
+@click.option("--hours", default=24, show_default=True, help="Remind of the sessions starting within this time.")
+@with_appcontext
+def send_reminders(hours: int):
+    """Remind confirmed participants of their sessions starting soon (once per session date)."""
+    from .services import send_reminders as remind
+
+    count = remind(hours=hours)
+    db.session.commit()
+    click.echo(f"{count} reminder(s) queued")
+
+
 commands = [training]

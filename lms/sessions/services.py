@@ -639,6 +639,31 @@ def send_survey_invitations(event: TrainingEvent) -> int:
     return count
 
 
+def send_reminders(now: datetime | None = None, hours: int = 24) -> int:
+    """Remind confirmed participants of a session starting within ``hours`` (once per date of the session)."""
+    now = now or utcnow()
+    count = 0
+    sessions = db.session.scalars(select(TrainingSession).join(TrainingEvent).where(
+        TrainingEvent.status == EventStatus.published, TrainingSession.status == SessionStatus.scheduled,
+        TrainingSession.starts_at > now, TrainingSession.starts_at <= now + timedelta(hours=hours)))
+    for session in sessions:
+        for registration in session.registrations:
+            if registration.state != S.confirmed:
+                continue
+            user = registration.user
+            with force_locale(user.preferred_language):
+                title = localized(session.event.title)
+                message = send_mail(user, _("Reminder: %(title)s", title=title), "\n".join([
+                    _("Hello %(name)s,", name=user.display_name), "",
+                    _("A reminder of your training session “%(title)s”:", title=title), "",
+                    _session_line(session, with_link=True), "",
+                    _absolute("sessions.view_event", event_id=session.event_id)]),
+                    dedupe_key=f"training-reminder:{session.id}:{user.id}:{session.sequence}")
+            count += 1 if message is not None else 0
+    db.session.flush()
+    return count
+
+
 def send_due_surveys(now: datetime | None = None) -> int:
     """For the worker/cron: invite attendees of events whose last session has ended."""
     now = now or utcnow()
@@ -777,9 +802,12 @@ def calendar_sessions(start: datetime | None = None, end: datetime | None = None
                       administration_id: int | None = None, mode: str | None = None, language: str | None = None,
                       include_cancelled: bool = False) -> list[TrainingSession]:
     query = (select(TrainingSession).join(TrainingEvent, TrainingEvent.id == TrainingSession.event_id)
-             .where(TrainingEvent.status == EventStatus.published).order_by(TrainingSession.starts_at))
-    if not include_cancelled:
-        query = query.where(TrainingSession.status == SessionStatus.scheduled)
+             .order_by(TrainingSession.starts_at))
+    if include_cancelled:  # feeds keep cancelled entries (STATUS:CANCELLED) so subscribed calendars drop them
+        query = query.where(TrainingEvent.status.in_((EventStatus.published, EventStatus.cancelled)))
+    else:
+        query = query.where(TrainingEvent.status == EventStatus.published,
+                            TrainingSession.status == SessionStatus.scheduled)
     if start is not None:
         query = query.where(TrainingSession.ends_at >= start)
     if end is not None:

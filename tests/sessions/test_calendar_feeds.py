@@ -48,6 +48,17 @@ def test_rescheduled_and_cancelled_sessions_update_calendar_apps(app, client):
     assert str(cancelled_item["STATUS"]) == "CANCELLED" and int(cancelled_item["SEQUENCE"]) == 1
 
 
+def test_a_cancelled_event_stays_in_the_feed_as_cancelled(app, client):
+    event = make_event()
+    session = make_session(event)
+    services.cancel_event(event, None)
+    db.session.commit()
+    _calendar, items = _events(client.get("/training/calendar.ics").data)
+    assert [str(i["STATUS"]) for i in items] == ["CANCELLED"]
+    assert str(items[0]["UID"]).startswith(f"training-session-{session.uuid}@")
+    assert "/training/events/" not in client.get("/training/").get_data(as_text=True)
+
+
 def test_personal_feed_needs_the_secret_token(app, client, auth):
     learner = make_user()
     session = make_session(make_event())

@@ -231,3 +231,19 @@ def test_the_online_link_goes_only_to_confirmed_people(app, client):
     token = services.feed_token(confirmed)
     db.session.commit()
     assert "secret-room" in client.get(f"/training/feed/{token}.ics").get_data(as_text=True)
+
+
+def test_reminders_go_once_to_confirmed_people_of_tomorrows_sessions(app, runner):
+    confirmed, waiting = make_user(), make_user()
+    soon = make_session(make_event(), days=0.5, capacity=1)
+    make_session(make_event(), days=5)  # too far
+    services.register(soon.id, confirmed)
+    services.register(soon.id, waiting)
+    db.session.commit()
+    result = runner.invoke(args=["training", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    reminders = [m for m in _mails_to(confirmed.email) if "Reminder" in m["subject"]]
+    assert len(reminders) == 1
+    assert not [m for m in _mails_to(waiting.email) if "Reminder" in m["subject"]]
+    runner.invoke(args=["training", "send-reminders"])
+    assert len([m for m in _mails_to(confirmed.email) if "Reminder" in m["subject"]]) == 1
