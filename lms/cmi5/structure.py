@@ -64,6 +64,8 @@ CMI5_MESSAGES: dict[str, str] = {
                                      "(cmi5 §13.1.4)."),
     "cmi5_activity_type_invalid": N_("The activityType %(value)s of the AU %(id)s is not an absolute IRI "
                                      "(cmi5 §13.1.4)."),
+    "cmi5_schema_order": N_("The elements of <%(element)s> %(id)s are not in the order CourseStructure.xsd "
+                            "requires (%(expected)s) (cmi5 §14)."),
     "cmi5_unknown_element": N_("Unknown element <%(element)s> inside <%(parent)s> was ignored."),
     "cmi5_missing": N_("The zip has no cmi5.xml at its root (cmi5 §14.1)."),
     "tincan_not_tincan": N_("The root element is <%(element)s>, not a TinCan <tincan> descriptor."),
@@ -238,6 +240,7 @@ def parse_course_structure(data: bytes, filename: str = CMI5_FILE,
         reader.error("cmi5_course_missing", root)
         return None, issues
     course_id = check_id(course_el, "course")
+    _check_order(reader, course_el, course_id)
     structure = CourseStructure(id=course_id,
                                 title=reader.langstrings(course_el, "title", "course", course_id),
                                 description=reader.langstrings(course_el, "description", "course", course_id))
@@ -245,6 +248,7 @@ def parse_course_structure(data: bytes, filename: str = CMI5_FILE,
     if objectives_el is not None:
         for objective_el in reader.children(objectives_el, "objective"):
             objective_id = check_id(objective_el, "objective")
+            _check_order(reader, objective_el, objective_id)
             structure.objectives.append(Objective(
                 objective_id, reader.langstrings(objective_el, "title", "objective", objective_id),
                 reader.langstrings(objective_el, "description", "objective", objective_id)))
@@ -257,6 +261,7 @@ def parse_course_structure(data: bytes, filename: str = CMI5_FILE,
 
     def read_au(element, parents: list[str]) -> AU:
         au_id = check_id(element, "au")
+        _check_order(reader, element, au_id)
         au = AU(id=au_id, title=reader.langstrings(element, "title", "au", au_id),
                 description=reader.langstrings(element, "description", "au", au_id),
                 url=(reader.text(element, "url") or ""), position=len(structure.aus),
@@ -299,6 +304,8 @@ def parse_course_structure(data: bytes, filename: str = CMI5_FILE,
         block.children = read_children(element, parents + [block_id])
         if not block.children:
             reader.error("cmi5_empty_block", element, id=block_id)
+        else:
+            _check_order(reader, element, block_id)
         return block
 
     known = {"courseStructure": {"course", "objectives", "au", "block"},
@@ -321,7 +328,28 @@ def parse_course_structure(data: bytes, filename: str = CMI5_FILE,
     structure.children = read_children(root, [])
     if not structure.aus:
         reader.error("cmi5_no_au", root)
+    elif not any(i.code == "cmi5_course_missing" for i in issues):
+        _check_order(reader, root, course_id)
     return structure, issues
+
+
+# The element sequences of CourseStructure.xsd (cmi5 §14), as regular expressions over child names.
+_ORDER = {
+    "courseStructure": (r"^course (objectives )?((au|block) )+$", "course, objectives?, (au | block)+"),
+    "course": (r"^title description $", "title, description"),
+    "block": (r"^title description (objectives )?((au|block) )+$", "title, description, objectives?, (au | block)+"),
+    "au": (r"^title description (objectives )?url (launchParameters )?(entitlementKey )?$",
+           "title, description, objectives?, url, launchParameters?, entitlementKey?"),
+    "objective": (r"^(title description |description title )$", "title, description"),
+}
+
+
+def _check_order(reader: "_Reader", element, owner_id: str) -> None:
+    name = _local(element)
+    pattern, expected = _ORDER[name]
+    sequence = "".join(_local(c) + " " for c in element if reader.mine(c))
+    if not re.match(pattern, sequence):
+        reader.error("cmi5_schema_order", element, element=name, id=owner_id, expected=expected)
 
 
 def _mastery(value: str) -> float | None:

@@ -130,7 +130,15 @@ def test_invalid_launch_urls(db, tmp_path, url):
 def test_missing_url_title_and_description(db, tmp_path):
     xml = cmi5_xml([au_xml(url="", description=None)]).replace("<url></url>", "")
     exc = _reject(db, tmp_path, xml)
-    assert sorted(_codes(exc)) == ["cmi5_description_missing", "cmi5_url_missing"]
+    assert sorted(_codes(exc)) == ["cmi5_description_missing", "cmi5_schema_order", "cmi5_url_missing"]
+
+
+def test_elements_follow_the_schema_order(db, tmp_path):
+    xml = cmi5_xml([au_xml()]).replace("<url>au1/index.html</url>", "")
+    xml = xml.replace(f'<au id="{BASE}/au/1">', f'<au id="{BASE}/au/1"><url>au1/index.html</url>')
+    exc = _reject(db, tmp_path, xml)
+    assert _codes(exc) == ["cmi5_schema_order"]
+    assert "title, description, objectives?, url" in exc.value.report.errors[0].message()
 
 
 @pytest.mark.parametrize("attr,value,code", [
