@@ -150,3 +150,45 @@ def test_the_organiser_cancels_an_event(app, client, auth):
     db.session.expire_all()
     assert db.session.get(TrainingEvent, event.id).status.value == "cancelled"
     assert services.find_registration(sessions[0], learner).state == S.cancelled
+
+
+def test_organiser_pages_reschedule_cancel_and_set_quotas(app, client, auth):
+    organiser = make_user(role="instructor")
+    administration = make_administration()
+    learner = make_user(language="fr")
+    event = make_event(organiser=organiser)
+    first, second = make_session(event, days=5), make_session(event, days=6)
+    services.register(first.id, learner)
+    db.session.commit()
+    auth.login(organiser)
+    response = client.post(f"/training/sessions/{first.id}/reschedule", data={
+        "starts_at": "2031-05-05T10:00", "ends_at": "2031-05-05T13:00", "room": "B12", "capacity": "12",
+        "reason": "Salle changée"})
+    assert response.status_code == 302
+    bad = client.post(f"/training/sessions/{first.id}/reschedule", data={
+        "starts_at": "2031-05-05T10:00", "ends_at": "2031-05-05T09:00", "capacity": "12"})
+    assert bad.status_code == 400
+    assert client.post(f"/training/sessions/{second.id}/cancel", data={"c-reason": "Grève"}).status_code == 302
+    assert client.post(f"/training/events/{event.id}/quotas",
+                       data={"q-administration_id": str(administration.id), "q-seats": "3"}).status_code == 302
+    db.session.expire_all()
+    event = db.session.get(TrainingEvent, event.id)
+    moved, cancelled = sorted(event.sessions, key=lambda s: s.id)
+    assert services.utc_to_local(moved.starts_at).strftime("%H:%M") == "10:00"
+    assert (moved.room, moved.capacity, moved.sequence) == ("B12", 12, 1)
+    assert cancelled.status.value == "cancelled"
+    assert [(q.administration_id, q.seats) for q in event.quotas] == [(administration.id, 3)]
+
+
+def test_a_learner_withdraws_from_the_event_page_and_others_cannot(app, client, auth):
+    learner, other = make_user(), make_user()
+    session = make_session(make_event())
+    registration = services.register(session.id, learner)
+    db.session.commit()
+    auth.login(other)
+    assert client.post(f"/training/registrations/{registration.id}/withdraw").status_code == 403
+    auth.logout()
+    auth.login(learner)
+    assert client.post(f"/training/registrations/{registration.id}/withdraw").status_code == 302
+    db.session.expire_all()
+    assert services.find_registration(session, learner).state == S.withdrawn
