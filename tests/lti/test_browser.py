@@ -66,3 +66,31 @@ def test_admin_registration_screen_in_the_browser(page, live_server, browser_log
     page.click("form[action$='/lti/admin/platforms'] button[type=submit]")
     page.wait_for_load_state()
     assert "client-from-ui" in page.inner_text("main")
+
+
+@pytest.mark.browser
+def test_instructor_deep_links_an_activity_from_inside_the_platform(registered, course_data, page, axe_check):
+    from .conftest import INSTRUCTOR
+
+    platform = registered
+    hint = platform.deep_linking(sub="browser-teacher", roles=INSTRUCTOR)
+    page.goto(f"{platform.url}/course/{hint}")
+    frame = page.frame_locator("#tool-frame")
+    frame.locator("#lti-deep-link-form").wait_for()
+    picker_url = page.frames[1].url
+    assert picker_url.startswith(platform.tool_url + "/lti/deep-link/")
+    # The picker is accessible (opened in a tab of the same session, before the choice is made).
+    tab = page.context.new_page()
+    tab.goto(picker_url)
+    axe_check(tab)
+    tab.close()
+    frame.get_by_label(course_data.activity_title).check()
+    frame.locator("#lti-deep-link-form button[type=submit]").click()
+    # Our page posts the signed response back to the platform by itself (autosubmit.js).
+    frame.locator("#received").wait_for()
+    assert frame.locator("#received").inner_text() == "Received 1 items"
+    item = platform.deep_link_responses[-1]["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"][0]
+    assert item["custom"] == {"tamkeen_activity": course_data.activity_uuid} and "lineItem" in item
+    # The choice is made: the picker is spent.
+    spent = page.context.new_page()
+    assert spent.goto(picker_url).status == 404
