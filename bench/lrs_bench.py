@@ -78,7 +78,11 @@ class Server:
     def stop(self) -> None:
         if self.proc:
             self.proc.terminate()
-            self.proc.wait(10)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
 
 
 def run_clients(clients: int, work: list, send) -> float:
@@ -134,7 +138,7 @@ with app.app_context():
 
 
 def bench_backend(name: str, database_url: str, args) -> dict:
-    print(f"\n== {name} ==")
+    print(f"\n== {name} == (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     server = Server(database_url)
     server.cli("lrs", "init-db")
     key, secret = server.cli("lrs", "create-credential", "bench", "--scope", "all").split()

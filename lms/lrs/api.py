@@ -27,6 +27,8 @@ from . import documents as docs
 from .credentials import Principal, authenticate
 from .formats import apply_format
 from .models import ActivityDefinition, Statement
+
+S = Statement.__table__.c
 from .store import (MAX_LIMIT, StatementConflict, StatementRejected, agent_ifi, build_query, format_stored,
                     json_dumps, store_statements)
 from .validation import (IRI_RE, UUID_RE, VERSION_RE, XAPIValidationError, check_actor, check_agent,
@@ -405,6 +407,9 @@ def _validate_all(statement_list: list[dict], batch: bool) -> None:
 # are stored, in the same transaction, with their ids.
 launch_statement_checks: list = []
 launch_statement_listeners: list = []
+# ... and each document check runs on a State request made with a launch credential:
+# ``check(principal, method, state_id)`` (raise XAPIError; cmi5 keeps LMS.LaunchData read-only).
+launch_document_checks: list = []
 
 
 def _after_launch_write(principal: Principal, statement_list: list[dict], ids: list[str]) -> None:
@@ -468,8 +473,8 @@ def _post_statements(xreq: XRequest):
 
 
 def _statement_row(statement_id: str):
-    return db.session.execute(select(Statement.data, Statement.voided, Statement.stored, Statement.credential_id)
-                              .where(Statement.statement_id == statement_id.lower())).first()
+    return db.session.execute(select(S.data, S.voided, S.stored, S.credential_id)
+                              .where(S.statement_id == statement_id.lower())).first()
 
 
 def _get_statements(xreq: XRequest):
@@ -533,7 +538,7 @@ def _query_statements(xreq: XRequest, fmt: str, with_attachments: bool, mine_onl
             raise XAPIError(400, f"unknown parameter {sorted(unknown)[0]}", sorted(unknown)[0])
         params = dict(args)
         after_pk = None
-        max_pk = db.session.scalar(select(func.max(Statement.pk))) or 0
+        max_pk = db.session.scalar(select(func.max(S.pk))) or 0
     agent = _agent_param(params, "agent", required=False)
     verb = _iri_param(params, "verb", required=False)
     activity = _iri_param(params, "activity", required=False)
@@ -549,7 +554,7 @@ def _query_statements(xreq: XRequest, fmt: str, with_attachments: bool, mine_onl
     limit = int(raw_limit)
     limit = MAX_LIMIT if limit == 0 or limit > MAX_LIMIT else limit
     exact = fmt == "exact"
-    columns = (Statement.pk, Statement.stored, cast(Statement.data, Text).label("text") if exact else Statement.data)
+    columns = (S.pk, S.stored, cast(S.data, Text).label("text") if exact else S.data)
     query = build_query(agent=agent, verb=verb, activity=activity, registration=registration,
                         related_activities=related_activities, related_agents=related_agents, since=since,
                         until=until, ascending=ascending, after_pk=after_pk, max_pk=max_pk,
@@ -636,6 +641,9 @@ def state():
         if ifi != principal.actor_ifi or (principal.registration and registration != principal.registration):
             raise XAPIError(403, "these launch credentials reach their own learner's state only")
     state_id = args.get("stateId")
+    if principal.is_launch:
+        for check in launch_document_checks:
+            check(principal, xreq.method, state_id)
     if xreq.method in ("PUT", "POST"):
         if state_id is None:
             raise XAPIError(400, "the stateId parameter is required", "stateId")

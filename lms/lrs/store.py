@@ -18,6 +18,10 @@ from sqlalchemy import and_, func, select, update
 from lms.core.db import db
 
 from .models import ActivityDefinition, Statement, StatementKey
+
+S = Statement.__table__.c  # Core columns: no ORM overhead on the hot paths
+K = StatementKey.__table__.c
+A = ActivityDefinition.__table__.c
 from .validation import VOIDED, XAPIValidationError, parse_timestamp, validate_statement
 
 DEFAULT_VERSION = "1.0.0"
@@ -280,8 +284,8 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
     if any("id" in s for s in statements):
         explicit = [sid for sid, s in zip(ids, statements) if "id" in s]
         for chunk in _chunks(explicit, 500):
-            for row in db.session.execute(select(Statement.statement_id, Statement.data)
-                                          .where(Statement.statement_id.in_(chunk))):
+            for row in db.session.execute(select(S.statement_id, S.data)
+                                          .where(S.statement_id.in_(chunk))):
                 existing[row.statement_id] = row.data
     if existing:
         for sid in existing:
@@ -301,8 +305,8 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
     if outside_targets:
         void_targets = set(voids.values())
         for chunk in _chunks(list(outside_targets), 500):
-            for row in db.session.execute(select(Statement.pk, Statement.statement_id, Statement.verb_iri)
-                                          .where(Statement.statement_id.in_(chunk))):
+            for row in db.session.execute(select(S.pk, S.statement_id, S.verb_iri)
+                                          .where(S.statement_id.in_(chunk))):
                 target_pk[row.statement_id] = row.pk
                 if row.verb_iri == VOIDED and row.statement_id in void_targets:
                     raise StatementRejected("object: a voiding statement cannot be voided")
@@ -311,9 +315,10 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
     # Statements stored earlier that target the new ones: voiding statements (a target may arrive after
     # its void) and StatementRefs, which inherit the new statements' filter keys.
     referrers = []
-    for chunk in _chunks(new_ids, 500):
-        referrers += db.session.execute(select(Statement.pk, Statement.statement_id, Statement.ref_id,
-                                               Statement.verb_iri).where(Statement.ref_id.in_(chunk))).all()
+    client_ids = [sid for sid in new_ids if "id" in statements[seen[sid]]]  # generated ids: nobody refers yet
+    for chunk in _chunks(client_ids, 500):
+        referrers += db.session.execute(select(S.pk, S.statement_id, S.ref_id,
+                                               S.verb_iri).where(S.ref_id.in_(chunk))).all()
     already_voided = {r.ref_id for r in referrers if r.verb_iri == VOIDED}
     already_voided.update(t for t in voids.values() if t in new_set)
     for row in rows:
@@ -327,8 +332,8 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
     bulk_insert_keys([(pk, h) for pk, sid in zip(pks, new_ids) for h in keys[sid]])
     outside_voided = [t for t in voids.values() if t not in new_set]
     if outside_voided:
-        db.session.execute(update(Statement).where(Statement.statement_id.in_(outside_voided),
-                                                   Statement.verb_iri != VOIDED).values(voided=True))
+        db.session.execute(update(Statement.__table__).where(S.statement_id.in_(outside_voided),
+                                                   S.verb_iri != VOIDED).values(voided=True))
     if referrers:
         _propagate_to_referrers(new_set, keys, referrers)
     if definitions:
@@ -392,8 +397,8 @@ def allocate_pks(count: int) -> list[int]:
 def _keys_of(pks: list[int]) -> dict[int, set[int]]:
     found: dict[int, set[int]] = {}
     for chunk in _chunks(pks, 500):
-        for row in db.session.execute(select(StatementKey.statement_pk, StatementKey.key_hash)
-                                      .where(StatementKey.statement_pk.in_(chunk))):
+        for row in db.session.execute(select(K.statement_pk, K.key_hash)
+                                      .where(K.statement_pk.in_(chunk))):
             found.setdefault(row.statement_pk, set()).add(row.key_hash)
     return found
 
@@ -436,8 +441,8 @@ def _propagate_to_referrers(new_ids: set[str], keys: dict[str, set[int]], referr
         frontier = next_frontier
         referrers = []
         for chunk in _chunks(list(frontier), 500):
-            referrers += db.session.execute(select(Statement.pk, Statement.statement_id, Statement.ref_id)
-                                            .where(Statement.ref_id.in_(chunk))).all()
+            referrers += db.session.execute(select(S.pk, S.statement_id, S.ref_id)
+                                            .where(S.ref_id.in_(chunk))).all()
 
 
 def _after_store(statement_ids: list[str]) -> None:
@@ -484,8 +489,8 @@ def _save_definitions(definitions: dict[str, dict]) -> None:
     iris = list(definitions)
     stored = {}
     for chunk in _chunks(iris, 500):
-        for row in db.session.execute(select(ActivityDefinition.iri, ActivityDefinition.definition)
-                                      .where(ActivityDefinition.iri.in_(chunk))):
+        for row in db.session.execute(select(A.iri, A.definition)
+                                      .where(A.iri.in_(chunk))):
             stored[row.iri] = row.definition
     now = now_ms()
     values = []
@@ -527,6 +532,9 @@ def _agent_param(agent) -> str | None:
     return agent_ifi(actor_for(agent))  # a User
 
 
+_KEY_ALIASES = [StatementKey.__table__.alias(f"k{index}") for index in range(4)]  # built once, reused
+
+
 def build_query(agent=None, verb: str | None = None, activity: str | None = None,
                 registration: str | None = None, related_activities: bool = False,
                 related_agents: bool = False, since: datetime | str | None = None,
@@ -544,21 +552,21 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
         wanted.append(key_hash("O" if related_activities else "o", activity))
     if registration is not None:
         wanted.append(key_hash("r", registration.lower()))
-    order_col = Statement.pk
-    query = select(*(columns or (Statement.pk, Statement.data)))
+    order_col = S.pk
+    query = select(*(columns or (S.pk, S.data)))
     for index, wanted_hash in enumerate(wanted):
-        alias = StatementKey.__table__.alias(f"k{index}")
-        query = query.join(alias, and_(alias.c.statement_pk == Statement.pk, alias.c.key_hash == wanted_hash))
+        alias = _KEY_ALIASES[index]
+        query = query.join(alias, and_(alias.c.statement_pk == S.pk, alias.c.key_hash == wanted_hash))
         if index == 0:
             order_col = alias.c.statement_pk
     if since is not None:
-        query = query.where(Statement.stored > _as_datetime(since))
+        query = query.where(S.stored > _as_datetime(since))
     if until is not None:
-        query = query.where(Statement.stored <= _as_datetime(until))
+        query = query.where(S.stored <= _as_datetime(until))
     if not include_voided:
-        query = query.where(Statement.voided.is_(False))
+        query = query.where(S.voided.is_(False))
     if credential_id is not None:
-        query = query.where(Statement.credential_id == credential_id)
+        query = query.where(S.credential_id == credential_id)
     if max_pk is not None:
         query = query.where(order_col <= max_pk)
     if after_pk is not None:
@@ -589,12 +597,12 @@ def query_statements(agent=None, verb: str | None = None, activity: str | None =
 
 def get_statement(statement_id: str, voided: bool = False) -> dict | None:
     """One statement by id; ``voided=True`` looks it up as a voidedStatementId (only if voided)."""
-    row = db.session.execute(select(Statement.data, Statement.voided)
-                             .where(Statement.statement_id == statement_id.lower())).first()
+    row = db.session.execute(select(S.data, S.voided)
+                             .where(S.statement_id == statement_id.lower())).first()
     if row is None or row.voided != voided:
         return None
     return row.data
 
 
 def last_stored() -> datetime | None:
-    return db.session.scalar(select(func.max(Statement.stored)))
+    return db.session.scalar(select(func.max(S.stored)))
