@@ -170,7 +170,7 @@ class PlatformEmulator:
     def resource_link(self, *, sub: str, roles: list[str], ctx: str = "ctx-1", resource_link_id: str = "rl-1",
                       custom: dict | None = None, name: str = "Test User", email: str | None = None,
                       lineitem: str | None = None, ags: bool = True, nrps: bool = True,
-                      target_link_uri: str | None = None) -> str:
+                      target_link_uri: str | None = None, hint: str | None = None) -> str:
         self.add_context(ctx)
         claims = {
             "sub": sub, "name": name, "given_name": name.split()[0], "family_name": name.split()[-1],
@@ -197,7 +197,7 @@ class PlatformEmulator:
         if nrps:
             claims[NRPS_CLAIM] = {"context_memberships_url": f"{self.url}/nrps/{ctx}",
                                   "service_versions": ["2.0"]}
-        return self._store(claims)
+        return self._store(claims, hint)
 
     def deep_linking(self, *, sub: str, roles: list[str], ctx: str = "ctx-1", accept_multiple: bool = True) -> str:
         self.add_context(ctx)
@@ -220,8 +220,8 @@ class PlatformEmulator:
         }
         return self._store(claims)
 
-    def _store(self, claims: dict) -> str:
-        hint = "msg-" + uuid.uuid4().hex[:12]
+    def _store(self, claims: dict, hint: str | None = None) -> str:
+        hint = hint or "msg-" + uuid.uuid4().hex[:12]
         self.messages[hint] = claims
         return hint
 

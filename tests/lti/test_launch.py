@@ -308,3 +308,14 @@ def test_the_same_launch_posted_twice_at_once_is_accepted_once(registered, cours
     for thread in threads:
         thread.join(timeout=60)
     assert sorted(statuses) == [302, 401]
+
+
+def test_moodle_json_message_hint_is_passed_back_unchanged(registered, course_data, browser_session):
+    platform = registered
+    moodle_hint = '{"cmid":12,"launchid":"ltilaunch1_+/= é"}'
+    hint = platform.resource_link(sub="learner-hint", roles=LEARNER, hint=moodle_hint,
+                                  custom={"tamkeen_course": course_data.course_uuid})
+    assert hint == moodle_hint
+    response = launch(browser_session(), platform, hint, method="POST")
+    assert response.status_code == 200
+    assert platform.auth_requests[-1]["lti_message_hint"] == moodle_hint
