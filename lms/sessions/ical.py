@@ -28,10 +28,11 @@ def _uid(session) -> str:
 
 
 def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] | None = None,
-                   link_ids: set[int] | None = None) -> bytes:
-    """``cancelled_ids``: sessions shown as cancelled for this reader (e.g. they withdrew); ``link_ids``:
-    sessions whose online meeting link this reader may see (the public feed never shows one)."""
-    cancelled_ids, link_ids = cancelled_ids or set(), link_ids or set()
+                   link_ids: set[int] | None = None, tentative_ids: set[int] | None = None) -> bytes:
+    """``cancelled_ids``: sessions shown as cancelled for this reader (e.g. they withdrew); ``tentative_ids``:
+    not confirmed yet (awaiting approval, waiting list); ``link_ids``: sessions whose online meeting link this
+    reader may see (the public feed never shows one)."""
+    cancelled_ids, link_ids, tentative_ids = cancelled_ids or set(), link_ids or set(), tentative_ids or set()
     calendar = Calendar()
     calendar.add("prodid", "-//Tamkeen LMS//Training calendar//" + language.upper())
     calendar.add("version", "2.0")
@@ -65,7 +66,7 @@ def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] |
             item.add("categories", [event.topic])
         item.add("sequence", session.sequence)
         cancelled = session.status == SessionStatus.cancelled or session.id in cancelled_ids
-        item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        item.add("status", "CANCELLED" if cancelled else "TENTATIVE" if session.id in tentative_ids else "CONFIRMED")
         item.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
         calendar.add_component(item)
     return calendar.to_ical()
@@ -74,11 +75,13 @@ def build_calendar(sessions, name: str, language: str, cancelled_ids: set[int] |
 def user_calendar(rows, name: str, language: str) -> bytes:
     """``rows``: (session, registration or None for a trainer) pairs of one person."""
     inactive = (RegistrationState.withdrawn, RegistrationState.declined, RegistrationState.cancelled)
-    sessions, cancelled, links = [], set(), set()
+    sessions, cancelled, links, tentative = [], set(), set(), set()
     for session, registration in rows:
         if registration is not None and registration.state in inactive:
             cancelled.add(session.id)
+        elif registration is not None and registration.state != RegistrationState.confirmed:
+            tentative.add(session.id)
         if registration is None or registration.state == RegistrationState.confirmed:
             links.add(session.id)
         sessions.append(session)
-    return build_calendar(sessions, name, language, cancelled, links)
+    return build_calendar(sessions, name, language, cancelled, links, tentative)

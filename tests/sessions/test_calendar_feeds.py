@@ -48,6 +48,17 @@ def test_rescheduled_and_cancelled_sessions_update_calendar_apps(app, client):
     assert str(cancelled_item["STATUS"]) == "CANCELLED" and int(cancelled_item["SEQUENCE"]) == 1
 
 
+def test_personal_feed_marks_waiting_list_places_tentative(app, client):
+    first, second = make_user(), make_user()
+    session = make_session(make_event(), capacity=1)
+    services.register(session.id, first)
+    services.register(session.id, second)
+    token = services.feed_token(second)
+    db.session.commit()
+    _calendar, items = _events(client.get(f"/training/feed/{token}.ics").data)
+    assert str(items[0]["STATUS"]) == "TENTATIVE"
+
+
 def test_a_cancelled_event_stays_in_the_feed_as_cancelled(app, client):
     event = make_event()
     session = make_session(event)
