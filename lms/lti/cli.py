@@ -16,10 +16,21 @@ lti = click.Group("lti", help="LTI 1.3 platforms, LTI 1.1 consumers and the tool
 @click.option("--jwks-url", required=True, help="The platform's public keyset URL.")
 @click.option("--name", default="", help="A name to recognise it.")
 @click.option("--audience", default=None, help="Token audience, when it differs from the token URL.")
+@click.option("--role-map", default=None,
+              help='LIS role → course role overrides, as JSON: \'{"Mentor": "instructor"}\'.')
+@click.option("--default-course", default=None, help="Shortname of the course unlinked placements open.")
 @with_appcontext
-def add_platform(issuer, client_id, deployment_ids, auth_url, token_url, jwks_url, name, audience):
+def add_platform(issuer, client_id, deployment_ids, auth_url, token_url, jwks_url, name, audience, role_map,
+                 default_course):
     """Register (or update) a platform, keyed by issuer and client id."""
+    import json
+
+    from sqlalchemy import select
+
+    from lms.courses.models import Course
+
     from .platforms import register_platform
+    from .roles import RANK
 
     try:
         platform = register_platform(issuer=issuer, client_id=client_id, auth_login_url=auth_url,
@@ -27,6 +38,19 @@ def add_platform(issuer, client_id, deployment_ids, auth_url, token_url, jwks_ur
                                      name=name, auth_audience=audience)
     except DomainError as error:
         raise click.ClickException(error.message)
+    if role_map is not None:
+        try:
+            mapping = json.loads(role_map)
+        except ValueError:
+            raise click.ClickException("--role-map must be a JSON object")
+        if not isinstance(mapping, dict) or any(v not in RANK for v in mapping.values()):
+            raise click.ClickException(f"--role-map values must be one of {', '.join(RANK)}")
+        platform.role_map = mapping
+    if default_course is not None:
+        course = db.session.scalar(select(Course).where(Course.shortname == default_course))
+        if course is None:
+            raise click.ClickException(f"no course with the shortname {default_course}")
+        platform.default_course_id = course.id
     summary = (f"platform {platform.id}: {platform.issuer} client {platform.client_id} "
                f"deployments {', '.join(d.deployment_id for d in platform.deployments) or '-'}")
     db.session.commit()

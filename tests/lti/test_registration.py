@@ -149,3 +149,22 @@ def test_prune_removes_expired_launch_records(app, db, runner):
     result = runner.invoke(args=["lti", "prune"])
     assert result.exit_code == 0 and "1 expired launch records" in result.output
     assert [t.token_key[0] for t in db.session.scalars(select(LtiUsedToken))] == ["b"]
+
+
+def test_cli_sets_a_platform_role_map_and_default_course(runner, db):
+    from tests.factories import make_course
+
+    make_course("default-course")
+    db.session.commit()
+    base = ["lti", "add-platform", "--issuer", "https://lms.partner.ma", "--client-id", "c1",
+            "--auth-url", "https://lms.partner.ma/auth", "--token-url", "https://lms.partner.ma/token",
+            "--jwks-url", "https://lms.partner.ma/jwks"]
+    result = runner.invoke(args=base + ["--role-map", '{"Mentor": "instructor"}', "--default-course",
+                                        "default-course"])
+    assert result.exit_code == 0, result.output
+    platform = db.session.scalar(select(LtiPlatform).where(LtiPlatform.client_id == "c1"))
+    assert platform.role_map == {"Mentor": "instructor"} and platform.default_course_id is not None
+    assert course_role_for(["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"],
+                           platform.role_map) == "instructor"
+    bad = runner.invoke(args=base + ["--role-map", '{"Mentor": "dean"}'])
+    assert bad.exit_code != 0 and "must be one of" in bad.output
