@@ -1,16 +1,19 @@
 """cmi5 rules for statements sent by a launched AU, plugged into the LRS (``lms.lrs.api``
 ``launch_statement_checks`` / ``launch_statement_listeners``).
 
-The check runs before the statements are stored: it refuses what cmi5 forbids (403 for what the session's
-state does not allow — order, duplicates, a session that has ended, LMS-only verbs, Browse/Review mode —
-400 for statements whose cmi5 data is wrong: session id, context template, object, result properties,
-masteryScore, duration) and records what the session and the registration reached. Refusing one statement
+The check runs before the statements are stored: it refuses what cmi5 forbids with 403 Forbidden (the
+status ADL's CATAPULT LMS test suite expects; statements that are not valid xAPI already got 400 from the
+LRS) — order, duplicates, a session that has ended, LMS-only verbs, Browse/Review mode, session id, context
+template, object, actor, id, timestamp, result properties, masteryScore, duration — and records what the
+session and the registration reached. Refusing one statement
 refuses the batch; the request's rollback undoes the recording. The listener runs once the statements are
 stored: moveOn, satisfied statements, results to the course, and the end of the session's credential.
 
 TinCan launches use the same hooks: statements about the package's activity feed the course results.
 """
 from __future__ import annotations
+
+import re
 
 from flask import g
 
@@ -70,13 +73,21 @@ def _check_one(session, statement: dict) -> None:
         raise _error(403, "this session was abandoned: no statement is recorded after abandoned (§9.3.6)")
     if session.terminated_at is not None:
         raise _error(403, "this session is terminated: terminated is the last statement (§9.3.8)")
+    if not statement.get("id"):
+        raise _error(403, "statements carry an id assigned by the AU (§9.1)", "id")
+    timestamp = statement.get("timestamp")
+    if not isinstance(timestamp, str) or not re.search(r"(Z|[+-]00:?00)$", timestamp):
+        raise _error(403, "statements carry a UTC timestamp (§9.7)", "timestamp")
+    actor = statement.get("actor") or {}
+    if actor.get("objectType", "Agent") != "Agent" or "account" not in actor:
+        raise _error(403, "the actor is the launch actor: an Agent with an account (§9.2)", "actor")
     context = statement.get("context") or {}
     extensions = context.get("extensions") or {}
     if extensions.get(EXT_SESSION) != session.session_id:
-        raise _error(400, "the context must carry this session's id (§9.6.3.1)", "context.extensions")
+        raise _error(403, "the context must carry this session's id (§9.6.3.1)", "context.extensions")
     activities = context.get("contextActivities") or {}
     if au.publisher_id not in _ids(activities.get("grouping")):
-        raise _error(400, "the context must include the contextTemplate's publisher id grouping (§9.6.2.3, §10.2.1)",
+        raise _error(403, "the context must include the contextTemplate's publisher id grouping (§9.6.2.3, §10.2.1)",
                      "context.contextActivities.grouping")
     categories = _ids(activities.get("category"))
     defined = CATEGORY_CMI5 in categories
@@ -84,6 +95,9 @@ def _check_one(session, statement: dict) -> None:
     verbs = list(session.verbs or [])
     if not verbs and not (defined and name == "initialized"):
         raise _error(403, "the first statement of a session must be the cmi5 defined initialized (§9.3.2)", "verb")
+    if not defined and CATEGORY_MOVEON in categories:
+        raise _error(403, "the moveOn category is for cmi5 defined statements only (§9.6.2.2)",
+                     "context.contextActivities.category")
     if defined:
         _check_defined(session, au, statement, name, verbs, categories)
         session.verbs = verbs + [name]
@@ -98,29 +112,32 @@ def _check_defined(session, au, statement, name, verbs, categories) -> None:
     if name not in AU_VERBS:
         raise _error(403, "this verb is not one an AU may use in a cmi5 defined statement (§9.3)", "verb")
     if (statement.get("object") or {}).get("id") != au.lms_iri:
-        raise _error(400, "the object of a cmi5 defined statement is the AU's activityId (§9.4)", "object.id")
+        raise _error(403, "the object of a cmi5 defined statement is the AU's activityId (§9.4)", "object.id")
     if name in verbs:
         raise _error(403, f"{name} was already sent in this session (§9.3: verbs are not duplicated)", "verb")
     if name in ("completed", "passed", "failed") and session.launch_mode != "Normal":
         raise _error(403, f"{session.launch_mode} mode records no satisfaction data (§10.2.2)", "verb")
     result = statement.get("result") or {}
     if "score" in result and name not in ("passed", "failed"):
-        raise _error(400, "only passed and failed carry a score (§9.5.1)", "result.score")
+        raise _error(403, "only passed and failed carry a score (§9.5.1)", "result.score")
+    score = result.get("score") or {}
+    if "raw" in score and not ("min" in score and "max" in score):
+        raise _error(403, "a raw score comes with min and max (§9.5.1)", "result.score")
     expected_success = {"passed": True, "failed": False}.get(name)
     if expected_success is None and "success" in result:
-        raise _error(400, f"{name} must not include success (§9.5.2)", "result.success")
+        raise _error(403, f"{name} must not include success (§9.5.2)", "result.success")
     if expected_success is not None and result.get("success") is not expected_success:
-        raise _error(400, f"{name} must set success to {str(expected_success).lower()} (§9.5.2)", "result.success")
+        raise _error(403, f"{name} must set success to {str(expected_success).lower()} (§9.5.2)", "result.success")
     if name == "completed" and result.get("completion") is not True:
-        raise _error(400, "completed must set completion to true (§9.5.3)", "result.completion")
+        raise _error(403, "completed must set completion to true (§9.5.3)", "result.completion")
     if name != "completed" and "completion" in result:
-        raise _error(400, f"{name} must not include completion (§9.5.3)", "result.completion")
+        raise _error(403, f"{name} must not include completion (§9.5.3)", "result.completion")
     moveon = "success" in result or "completion" in result
     if moveon != (CATEGORY_MOVEON in categories):
-        raise _error(400, "the moveOn category goes with, and only with, success or completion (§9.6.2.2)",
+        raise _error(403, "the moveOn category goes with, and only with, success or completion (§9.6.2.2)",
                      "context.contextActivities.category")
     if name in NEEDS_DURATION and "duration" not in result:
-        raise _error(400, f"{name} must include a duration (§9.5.4.1)", "result.duration")
+        raise _error(403, f"{name} must include a duration (§9.5.4.1)", "result.duration")
     registration = session.registration
     state = services.au_state(registration, au)
     if name in ("passed", "failed"):
@@ -134,12 +151,12 @@ def _check_defined(session, au, statement, name, verbs, categories) -> None:
             extension = ((statement.get("context") or {}).get("extensions") or {}).get(EXT_MASTERY)
             if not isinstance(extension, (int, float)) or isinstance(extension, bool) or \
                     float(extension) != float(mastery):
-                raise _error(400, "passed and failed carry the launch data's masteryScore (§9.6.3.2)",
+                raise _error(403, "passed and failed carry the launch data's masteryScore (§9.6.3.2)",
                              "context.extensions")
             if scaled is not None and name == "passed" and scaled < mastery:
-                raise _error(400, "a passed score must reach the masteryScore (§9.3.4)", "result.score.scaled")
+                raise _error(403, "a passed score must reach the masteryScore (§9.3.4)", "result.score.scaled")
             if scaled is not None and name == "failed" and scaled >= mastery:
-                raise _error(400, "a failed score must be below the masteryScore (§9.3.5)", "result.score.scaled")
+                raise _error(403, "a failed score must be below the masteryScore (§9.3.5)", "result.score.scaled")
         if state.passed:
             raise _error(403, f"{name} after passed in this registration (§9.3: one passed, no failed after it)",
                          "verb")
@@ -196,10 +213,21 @@ def _tincan_results(principal, statements: list[dict]) -> None:
                       passed=passed if isinstance(passed, bool) else None, score=score)
 
 
+def check_document(principal, method: str, state_id: str | None) -> None:
+    """LMS.LaunchData is the LMS's: an AU reads it and never writes or deletes it (§10.2.1)."""
+    if method == "GET":
+        return
+    if state_id == services.LAUNCH_DATA or (method == "DELETE" and state_id is None):
+        if services.session_for_credential(principal.key) is not None:
+            raise _error(403, "LMS.LaunchData is read-only for the AU (§10.2.1)", "stateId")
+
+
 def install() -> None:
     from lms.lrs import api
 
     if check_statements not in api.launch_statement_checks:
         api.launch_statement_checks.append(check_statements)
+    if check_document not in getattr(api, "launch_document_checks", [check_document]):
+        api.launch_document_checks.append(check_document)
     if after_statements not in api.launch_statement_listeners:
         api.launch_statement_listeners.append(after_statements)

@@ -410,8 +410,10 @@ def launch(activity, au: Cmi5AU, user, *, mode: str = "Normal") -> tuple[Cmi5Ses
           "context": _context(registration, session.session_id, au.publisher_id, extensions=extensions),
           "timestamp": _timestamp(session.launched_at)})
     parts = urlsplit(base)
+    # No trailing slash: AUs join it as `${endpoint}/statements` (ADL's CATAPULT does); libraries that
+    # append a slash themselves are fine too.
     query = parse_qsl(parts.query, keep_blank_values=True) + [
-        ("endpoint", site_url() + "/xapi/"),
+        ("endpoint", site_url() + "/xapi"),
         ("fetch", site_url() + url_for("cmi5.fetch_token", token=token)),
         ("actor", json.dumps(actor, separators=(",", ":"))),
         ("registration", registration.registration),

@@ -27,7 +27,7 @@ def test_launch_url_carries_the_five_parameters(db, client, auth, tmp_path, app)
     au = launch(client, row)
     params = launch_params(au.url)
     assert params["lang"] == "ar"  # the AU's own query string is kept
-    assert params["endpoint"] == app.config["SITE_URL"] + "/xapi/"
+    assert params["endpoint"] == app.config["SITE_URL"] + "/xapi"
     assert urlsplit(params["fetch"]).path.startswith("/cmi5/fetch/")
     assert json.loads(params["actor"]) == {"objectType": "Agent",
                                            "account": {"homePage": "http://lms.test", "name": user.uuid}}

@@ -91,15 +91,17 @@ def test_passed_and_failed_rules(db, client, auth, tmp_path):
 def test_scores_must_agree_with_mastery_score(db, client, auth, tmp_path):
     row, user, au = _started(client, auth, tmp_path)
     au.initialized()
-    assert _error(au.passed(0.5)) [0] == 400
-    assert _error(au.failed(0.95))[0] == 400
+    assert _error(au.passed(0.5))[0] == 403
+    assert _error(au.failed(0.95))[0] == 403
     missing = au.statement("passed", result={"success": True, "duration": "PT1S", "score": {"scaled": 0.9}})
-    assert _error(au.send(missing))[0] == 400  # the masteryScore extension is required
+    assert _error(au.send(missing))[0] == 403  # the masteryScore extension is required
 
 
 @pytest.mark.parametrize("case", ["no_session", "wrong_session", "no_grouping", "wrong_object", "score_on_completed",
-                                  "no_duration", "no_moveon_category", "moveon_on_initialized", "success_false"])
-def test_malformed_cmi5_statements_get_400(db, client, auth, tmp_path, case):
+                                  "no_duration", "no_moveon_category", "moveon_on_initialized", "success_false",
+                                  "no_id", "no_timestamp", "not_utc", "group_actor", "raw_without_min",
+                                  "moveon_on_allowed", "completion_false"])
+def test_malformed_cmi5_statements_get_403(db, client, auth, tmp_path, case):
     row, user, au = _started(client, auth, tmp_path)
     au.initialized()
     statement = au.statement("completed", result={"completion": True, "duration": "PT1S"})
@@ -122,7 +124,26 @@ def test_malformed_cmi5_statements_get_400(db, client, auth, tmp_path, case):
         statement = au.statement("terminated", result={"duration": "PT1S"}, moveon=True)
     elif case == "success_false":
         statement = au.statement("passed", result={"success": False, "duration": "PT1S"})
-    assert au.send(statement).status_code == 400
+    elif case == "no_id":
+        del statement["id"]
+    elif case == "no_timestamp":
+        del statement["timestamp"]
+    elif case == "not_utc":
+        statement["timestamp"] = statement["timestamp"].replace("Z", "-06:00")
+    elif case == "group_actor":
+        statement["actor"] = dict(statement["actor"], objectType="Group")
+    elif case == "raw_without_min":
+        statement = au.statement("passed", result={"success": True, "duration": "PT1S",
+                                                   "score": {"raw": 90, "max": 100}},
+                                 extensions={"https://w3id.org/xapi/cmi5/context/extensions/masteryscore": 0.8})
+    elif case == "moveon_on_allowed":
+        statement = au.statement("http://adlnet.gov/expapi/verbs/experienced", defined=False,
+                                 context={"contextActivities": {
+                                     **au.launch_data["contextTemplate"]["contextActivities"],
+                                     "category": [{"id": CATEGORY_MOVEON}]}})
+    elif case == "completion_false":
+        statement["result"]["completion"] = False
+    assert au.send(statement).status_code == 403
 
 
 @pytest.mark.parametrize("verb", ["launched", "satisfied", "waived", "abandoned"])
@@ -257,3 +278,21 @@ def test_registration_per_enrolment_attempt(db, client, auth, tmp_path):
     # A new registration starts over: completed may be sent again.
     second.initialized()
     assert second.completed().status_code == 200
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE", "DELETE_ALL"])
+def test_launch_data_is_read_only_for_the_au(db, client, auth, tmp_path, method):
+    import json
+
+    row, user, au = _started(client, auth, tmp_path)
+    query = {"activityId": au.activity_id, "agent": json.dumps(au.actor), "registration": au.registration}
+    if method != "DELETE_ALL":
+        query["stateId"] = "LMS.LaunchData"
+    response = client.open("/xapi/activities/state", method=method.split("_")[0], headers=au.headers(),
+                           query_string=query, json={"launchMode": "Normal"} if method in ("PUT", "POST") else None)
+    assert response.status_code == 403
+    assert au.get_state().get_json() == au.launch_data
+    # The AU keeps its own state documents.
+    own = client.put("/xapi/activities/state", headers=au.headers(), json={"page": 3},
+                     query_string={**query, "stateId": "bookmark"})
+    assert own.status_code == 204

@@ -11,7 +11,7 @@
   var status = document.getElementById("status");
 
   function xapi(method, resource, query, body) {
-    var url = endpoint + resource + (query ? "?" + new URLSearchParams(query).toString() : "");
+    var url = endpoint.replace(/\/$/, "") + "/" + resource + (query ? "?" + new URLSearchParams(query).toString() : "");
     var headers = {"X-Experience-API-Version": "1.0.3", "Authorization": auth};
     if (body !== undefined) { headers["Content-Type"] = "application/json"; }
     return fetch(url, {method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body)})
