@@ -22,6 +22,8 @@ from .permissions import has_staff_role
 
 def _render(template: str, **context):
     context.setdefault("phase_titles", PHASE_TITLES)
+    if current_user.is_authenticated:
+        context.setdefault("unread_notifications", services.unread_count(current_user))
     return render_template(f"idarathon/{template}", **context)
 
 

@@ -110,6 +110,7 @@ def test_answers_on_the_qa_board_are_visible_to_every_team(app, db, client, auth
     auth.login(other.captain)
     page = client.get(f"/idarathon/challenges/{challenge.id}").get_data(as_text=True)
     assert "anonymisées" in page and "Oui, entièrement." in page
+    assert 'class="idr-count">(1)' in page  # one unread notification
     assert "answered" in client.get("/idarathon/notifications").get_data(as_text=True)
 
 
