@@ -40,6 +40,8 @@ class EventForm(FlaskForm):
     trainer_ids = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()])
     approval_mode = SelectField(_l("Approval of registrations"),
                                 choices=lambda: [(m.value, m.title) for m in ApprovalMode])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT_FORMAT, validators=[Optional()],
+                                               description=_l("Morocco time. Empty: open as soon as published."))
     registration_deadline = DateTimeLocalField(_l("Registration deadline"), format=DT_FORMAT, validators=[Optional()],
                                                description=_l("Morocco time. Empty: until each session starts."))
     withdrawal_cutoff_hours = IntegerField(_l("Withdrawal allowed until (hours before the session)"), default=24,

@@ -196,6 +196,8 @@ def _fill_event(form: EventForm, event: TrainingEvent) -> None:
     event.approval_mode = ApprovalMode(form.approval_mode.data)
     event.registration_deadline = (services.local_to_utc(form.registration_deadline.data)
                                    if form.registration_deadline.data else None)
+    event.registration_opens_at = (services.local_to_utc(form.registration_opens_at.data)
+                                   if form.registration_opens_at.data else None)
     event.withdrawal_cutoff_hours = form.withdrawal_cutoff_hours.data or 0
     event.min_attendance_percent = form.min_attendance_percent.data
     event.require_all_sessions = form.require_all_sessions.data
@@ -235,6 +237,8 @@ def _event_form(event: TrainingEvent | None) -> EventForm:
         form.approval_mode.data = event.approval_mode.value
         form.registration_deadline.data = (services.utc_to_local(event.registration_deadline).replace(tzinfo=None)
                                            if event.registration_deadline else None)
+        form.registration_opens_at.data = (services.utc_to_local(event.registration_opens_at).replace(tzinfo=None)
+                                           if event.registration_opens_at else None)
         form.withdrawal_cutoff_hours.data = event.withdrawal_cutoff_hours
         form.min_attendance_percent.data = event.min_attendance_percent
         form.require_all_sessions.data = event.require_all_sessions

@@ -247,3 +247,10 @@ def test_reminders_go_once_to_confirmed_people_of_tomorrows_sessions(app, runner
     assert not [m for m in _mails_to(waiting.email) if "Reminder" in m["subject"]]
     runner.invoke(args=["training", "send-reminders"])
     assert len([m for m in _mails_to(confirmed.email) if "Reminder" in m["subject"]]) == 1
+
+
+def test_registration_before_it_opens_is_refused(app):
+    session = make_session(make_event(registration_opens_at=utcnow() + timedelta(days=1)))
+    with pytest.raises(DomainError) as refused:
+        services.register(session.id, make_user())
+    assert refused.value.code == "registration_not_open"
