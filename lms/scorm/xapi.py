@@ -54,8 +54,7 @@ def _context(activity, attempt) -> dict:
                             "definition": {"type": "http://adlnet.gov/expapi/activities/module",
                                            "name": {"und": activity.display_title}}}],
                 "category": [{"objectType": "Activity", "id": PROFILE,
-                              "definition": {"type": "http://adlnet.gov/expapi/activities/profile"}}]},
-            "extensions": {"https://w3id.org/xapi/scorm/extensions/attempt": attempt.number}}
+                              "definition": {"type": "http://adlnet.gov/expapi/activities/profile"}}]}}
 
 
 def _emit(attempt, track, verb_name: str, result: dict | None = None, obj: dict | None = None) -> None:
