@@ -13,7 +13,10 @@ Figures printed for each backend:
 
 PostgreSQL: a throw-away database is created from LMS_TEST_POSTGRES_URL
 (default postgresql://postgres@127.0.0.1:5432/test) and dropped at the end.
-The comparison with Ralph (``--ralph``) is not implemented yet (see docs/standards/xapi.md).
+Ralph (``--ralph VENV``): the same single/batched POST load and filtered GETs against Ralph 5.1 (file-system
+backend, gunicorn with 2 uvicorn workers) installed in a separate virtual environment
+(``python -m venv VENV && VENV/bin/pip install "ralph-malph[cli,lrs]==5.1.0" gunicorn requests``), started by this
+script, with the ratio printed. Ralph's query latency is measured on what the POST phases stored.
 """
 from __future__ import annotations
 
@@ -65,15 +68,7 @@ class Server:
         self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{PORT}",
                                       "--log-level", "warning", "--timeout", "300", "lms:create_app()"],
                                      cwd=ROOT, env=self.env)
-        for _ in range(100):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
-                conn.request("GET", "/xapi/about")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
+        wait_for("/xapi/about")
 
     def stop(self) -> None:
         if self.proc:
@@ -83,6 +78,92 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+
+
+class RalphServer:
+    """Ralph 5.1 (openfun/ralph) in its own virtual environment, 2 workers. Backend: ``RALPH_RUNSERVER_BACKEND``
+    from the environment (es, mongo, clickhouse with their own settings), else the file-system backend — which
+    accepts one write only (its file exists afterwards), so only an es/mongo/clickhouse run measures ingest."""
+
+    def __init__(self, venv: str):
+        self.venv = Path(venv)
+        folder = tempfile.mkdtemp(prefix="ralph-bench-")
+        self.env = dict(os.environ, RALPH_AUTH_FILE=f"{folder}/auth.json", RALPH_APP_DIR=folder)
+        self.env.setdefault("RALPH_RUNSERVER_BACKEND", "fs")
+        self.env.setdefault("RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH", f"{folder}/data")
+        Path(folder, "data").mkdir()
+        self.proc = None
+
+    def start(self) -> None:
+        subprocess.run([str(self.venv / "bin" / "ralph"), "auth", "-u", "bench", "-p", "bench-secret", "-s", "all",
+                        "-M", "mailto:bench@lms.bench", "-w"], env=self.env, check=True, capture_output=True)
+        self.proc = subprocess.Popen([str(self.venv / "bin" / "gunicorn"), "-w", "2", "-k",
+                                      "uvicorn.workers.UvicornWorker", "-b", f"127.0.0.1:{PORT}", "--log-level",
+                                      "warning", "ralph.api:app"], env=self.env)
+        wait_for("/__heartbeat__")
+
+    stop = Server.stop
+
+
+def wait_for(path: str) -> None:
+    for _ in range(300):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def bench_ralph(venv: str, args) -> dict:
+    print(f"\n== Ralph 5.1 (fs backend) == (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    server = RalphServer(venv)
+    server.start()
+    try:
+        return _bench_ralph(server, args)
+    except AssertionError as error:
+        print(f"  Ralph refused the load ({error}); with the fs backend only the first write succeeds: "
+              "set RALPH_RUNSERVER_BACKEND=es|mongo|clickhouse and its settings")
+        return {}
+    finally:
+        server.stop()
+
+
+def _bench_ralph(server: RalphServer, args) -> dict:
+    headers = {"Authorization": "Basic " + base64.b64encode(b"bench:bench-secret").decode(),
+               "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
+    results: dict = {}
+
+    def get_heartbeat(conn, _item):
+        conn.request("GET", "/__heartbeat__")
+        response = conn.getresponse()
+        response.read()
+
+    count = args.singles
+    results["trivial_rps"] = count / run_clients(args.clients, list(range(count)), get_heartbeat)
+    print(f"  trivial endpoint (GET /__heartbeat__): {results['trivial_rps']:,.0f} requests/s")
+    rng = random.Random(1)
+    bodies = [json.dumps(statement(rng)) for _ in range(args.singles)]
+
+    def post(conn, body):
+        conn.request("POST", "/xAPI/statements", body=body, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+
+    results["single_sps"] = len(bodies) / run_clients(args.clients, bodies, post)
+    print(f"  single POST: {results['single_sps']:,.0f} statements/s")
+    batches = [json.dumps([statement(rng) for _ in range(100)]) for _ in range(args.batches)]
+    results["batch_sps"] = len(batches) * 100 / run_clients(args.clients, batches, post)
+    print(f"  batched POST (100/request, {args.clients} clients): {results['batch_sps']:,.0f} statements/s")
+    stored = args.singles + args.batches * 100
+    latencies = measure_queries(headers, random.Random(7), count=40, path="/xAPI/statements")
+    results["query"] = (statistics.median(latencies), stored)
+    print(f"  filtered GET at {stored:,} statements: median {statistics.median(latencies):.1f} ms")
+    return results
 
 
 def run_clients(clients: int, work: list, send) -> float:
@@ -191,7 +272,7 @@ def bench_backend(name: str, database_url: str, args) -> dict:
     return results
 
 
-def measure_queries(headers: dict, rng: random.Random, count: int = 200) -> list[float]:
+def measure_queries(headers: dict, rng: random.Random, count: int = 200, path: str = "/xapi/statements") -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
     get_headers = {k: v for k, v in headers.items() if k != "Content-Type"}
     latencies = []
@@ -210,7 +291,7 @@ def measure_queries(headers: dict, rng: random.Random, count: int = 200) -> list
                       "verb": f"http://adlnet.gov/expapi/verbs/v{rng.randrange(VERBS)}"}
         params["limit"] = "10"
         start = time.perf_counter()
-        conn.request("GET", "/xapi/statements?" + urlencode(params), headers=get_headers)
+        conn.request("GET", path + "?" + urlencode(params), headers=get_headers)
         response = conn.getresponse()
         response.read()
         latencies.append((time.perf_counter() - start) * 1000)
@@ -246,6 +327,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--singles", type=int, default=2000)
     parser.add_argument("--batches", type=int, default=100)
+    parser.add_argument("--ralph", metavar="VENV", help="also load Ralph 5.1 installed in this virtual environment")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     summary = {}
@@ -259,6 +341,18 @@ def main() -> None:
                 summary[backend] = bench_backend("PostgreSQL", url, args)
             finally:
                 drop()
+    if args.ralph:
+        summary["ralph"] = bench_ralph(args.ralph, args)
+        ours = summary.get("sqlite") or next(iter(v for k, v in summary.items() if k != "ralph"), None)
+        if ours and summary["ralph"]:
+            print("\n== ratio (this LRS on %s / Ralph) ==" % ("SQLite" if "sqlite" in summary else "PostgreSQL"))
+            for key, label in (("single_sps", "single POST"), ("batch_sps", "batched POST")):
+                print(f"  {label}: x{ours[key] / summary['ralph'][key]:.1f}")
+            query_keys = [k for k in ours if k.startswith("query_")]
+            if query_keys:
+                print(f"  filtered GET median: Ralph {summary['ralph']['query'][0]:.1f} ms at "
+                      f"{summary['ralph']['query'][1]:,} statements vs {ours[query_keys[0]][0]:.1f} ms at "
+                      f"{query_keys[0][6:]} statements")
     print("\n" + json.dumps(summary))
 
 
