@@ -418,8 +418,9 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
         return {"ok": True, "seq": seq, "review": True, "rejected": []}
     track = _track(attempt, item_id)
     before = _outcome_snapshot(track)
-    nav = navigator(attempt)
-    shared = _shared_data(nav, item_id)
+    # Only SCOs with adl.data maps need the sequencing session while their calls are replayed.
+    nav = navigator(attempt) if attempt.version.item(item_id).shared_data else None
+    shared = _shared_data(nav, item_id) if nav is not None else []
     runtime = _runtime(attempt, track, shared)
     rejected = []
     events = []
@@ -448,7 +449,8 @@ def apply_commit(attempt_id: int, payload: dict) -> dict:
     track.launch_state = runtime.state
     _sync_columns(attempt, track, runtime)
     _sync_records(attempt, track, runtime)
-    _save_shared_data(attempt, nav, item_id, shared, runtime)
+    if nav is not None:
+        _save_shared_data(attempt, nav, item_id, shared, runtime)
     db.session.add(ScormCommit(attempt_id=attempt.id, seq=seq, item_identifier=item_id, calls=len(calls),
                                digest=digest, rejected=rejected))
     attempt.last_seq = seq
