@@ -108,7 +108,7 @@ def edit_course(course_id: int):
                 _apply_course_form(course, form)
                 db.session.flush()
                 if old_mode != (course.completion_mode, course.completion_grade, course.grade_aggregation):
-                    refresh_course(course)
+                    refresh_course(course, grades=True)
             except DomainError as error:
                 getattr(form, error.field or "shortname").errors = [error.message]
             else:
@@ -164,6 +164,12 @@ def edit_section(section_id: int):
         400 if form.errors else 200
 
 
+def _rule_fields(activity: Activity) -> tuple:
+    """What progress, completion and the course grade depend on."""
+    return (activity.visible, activity.completion_rule, activity.completion_min_grade, activity.required_for_completion,
+            activity.grade_max, activity.grade_weight, activity.graded)
+
+
 def _apply_activity_form(activity: Activity, form) -> None:
     activity.title = form.title_dict()
     activity.section_id = form.section_id.data
@@ -201,6 +207,7 @@ def add_activity(course_id: int):
             activity.graded = activity_type.graded
             activity_type.create(activity, form)
             db.session.flush()
+            refresh_course(course)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -228,10 +235,12 @@ def edit_activity(activity_id: int):
             getattr(form, name).data = to_local(getattr(activity, name))
         activity_type.fill_form(activity, form)
     elif form.validate_on_submit():
+        rules = _rule_fields(activity)
         _apply_activity_form(activity, form)
         activity_type.update(activity, form)
         db.session.flush()
-        refresh_course(course)
+        if rules != _rule_fields(activity):
+            refresh_course(course, grades=True)
         flash(_("The activity is saved."), "success")
         if request.headers.get("X-Requested-With") == "XMLHttpRequest":
             return jsonify(redirect=url_for("courses.view_course", course_id=course.id))
@@ -245,8 +254,10 @@ def delete_activity(activity_id: int):
     activity = load_activity(activity_id, "course.edit")
     if not FlaskForm().validate_on_submit():
         abort(400)
-    course_id = activity.course_id
+    course = activity.course
+    course_id = course.id
     services.delete_activity(activity)
+    refresh_course(course, grades=True)
     flash(_("The activity is deleted."), "success")
     return redirect(url_for("courses.view_course", course_id=course_id))
 

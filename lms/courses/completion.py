@@ -7,7 +7,7 @@ course completion once, with its date. Reports then aggregate ``Enrolment`` colu
 from __future__ import annotations
 
 from blinker import Namespace
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from lms.core.db import db, utcnow
 
@@ -60,10 +60,33 @@ def is_course_complete(course: Course, enrolment: Enrolment, done: int, total: i
     return total > 0 and done >= total
 
 
-def refresh_course(course: Course) -> int:
-    """Recompute every enrolment of a course (after its completion settings change)."""
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.course_id == course.id,
-                                                            Enrolment.status == EnrolmentStatus.active)).all()
+def refresh_course(course: Course, *, grades: bool = False) -> int:
+    """Recompute progress for every enrolment after the course's structure or rules changed.
+
+    Progress is one UPDATE with a correlated count (fast for thousands of learners); only the enrolments
+    that may now be complete (or all, when completion depends on the grade or ``grades`` is asked) go
+    through :func:`refresh_enrolment`, which records completion and sends the signal.
+    """
+    db.session.flush()
+    total = db.session.scalar(select(func.count()).select_from(counted_activities_query(course).subquery())) or 0
+    if total:
+        done = (select(func.count(ActivityResult.id))
+                .where(ActivityResult.user_id == Enrolment.user_id, ActivityResult.is_complete.is_(True),
+                       ActivityResult.activity_id.in_(counted_activities_query(course).scalar_subquery()))
+                .scalar_subquery())
+        value = 100.0 * done / total
+    else:
+        value = 0.0
+    db.session.execute(update(Enrolment).where(Enrolment.course_id == course.id).values(progress=value)
+                       .execution_options(synchronize_session=False))
+    for enrolment in [obj for obj in db.session.identity_map.values()
+                      if isinstance(obj, Enrolment) and obj.course_id == course.id]:
+        db.session.expire(enrolment, ["progress"])
+    query = select(Enrolment).where(Enrolment.course_id == course.id, Enrolment.status == EnrolmentStatus.active)
+    if not grades and course.completion_mode != "grade":
+        query = query.where(Enrolment.completed_at.is_(None), Enrolment.role == CourseRole.learner,
+                            Enrolment.progress >= 100.0 - 1e-6)
+    enrolments = db.session.scalars(query).all()
     for enrolment in enrolments:
         refresh_enrolment(enrolment, course)
     return len(enrolments)

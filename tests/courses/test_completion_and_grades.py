@@ -182,3 +182,22 @@ def test_override_over_http_by_a_tutor(db, client, auth):
 def test_csv_neutralises_formulas(app):
     data = gradebook.to_csv(["name"], [["=HYPERLINK(\"x\")"]]).decode("utf-8-sig")
     assert "'=HYPERLINK" in data
+
+
+def test_structure_changes_recompute_progress_in_bulk(db):
+    from lms.courses.completion import refresh_course
+
+    course = make_course()
+    first = make_page(course)
+    users = [_enrolled(course) for _ in range(3)]
+    report_result(first, users[0][0], viewed=True)
+    report_result(first, users[1][0], viewed=True)
+    # completion_rule "completed": viewing alone does not complete it, so nobody is complete any more
+    extra = make_activity(course, "page", completion_rule="completed")
+    refresh_course(course)
+    assert [e.progress for _u, e in users] == [50.0, 50.0, 0.0]
+    db.session.delete(extra)
+    db.session.flush()
+    refresh_course(course)
+    assert [e.progress for _u, e in users] == [100.0, 100.0, 0.0]
+    assert users[0][1].completed_at is not None and users[2][1].completed_at is None
