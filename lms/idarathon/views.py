@@ -153,6 +153,8 @@ def edition(edition_id: int):
                    is_organiser=bool(user) and can(user, "idarathon.manage", edition),
                    is_jury=bool(user) and has_staff_role(user, edition, StaffRole.jury),
                    results_visible=can(current_user, "idarathon.view_results", edition))
+    context["mentored"] = list(db.session.scalars(select(Team).where(
+        Team.edition_id == edition.id, Team.mentor_id == user.id).order_by(Team.name))) if user else []
     if context["is_organiser"]:
         context["proposed"] = list(db.session.scalars(select(Challenge).where(
             Challenge.edition_id == edition.id, Challenge.status != ChallengeStatus.published)))

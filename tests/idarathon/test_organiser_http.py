@@ -36,6 +36,12 @@ def test_organiser_workflow_over_http(app, db, client, auth):
     # Mentor, rebalancing, extension.
     client.post(f"/idarathon/teams/{small.id}/mentor", data={"mentor-mentor_id": str(mentor.id)})
     assert small.mentor_id == mentor.id
+    auth.logout()
+    auth.login(mentor)
+    assert f'/idarathon/teams/{small.id}"' in client.get(f"/idarathon/{edition.id}/").get_data(as_text=True)
+    assert client.get(f"/idarathon/teams/{small.id}").status_code == 200
+    auth.logout()
+    auth.login(organiser)
     moving = big.members[-1]
     client.post(f"/idarathon/teams/{big.id}/move",
                 data={"move-member_id": str(moving.id), "move-target_team_id": str(small.id)})
