@@ -128,15 +128,23 @@ def test_register_team_submit_score_publish_in_arabic(app, db, page, live_server
     assert "الجائزة الأولى" in row.inner_text()
 
 
-def test_results_page_is_refused_to_a_participant_before_publication(app, db, page, live_server, browser_login):
+def test_results_page_is_refused_before_publication_and_french_reads_left_to_right(app, db, page, live_server,
+                                                                                    browser_login, axe_check):
     with app.test_request_context("/"):
         edition = make_edition("jury")
         from tests.factories import make_user
 
-        make_user("curious1")
+        make_user("curious1", language="fr")
         edition_id = edition.id
         db.session.commit()
     browser_login("curious1")
     response = page.goto(f"{live_server.url}/idarathon/{edition_id}/results")
     assert response.status == 403
     assert page.locator("table.idr-leaderboard").count() == 0
+    # The same stylesheet lays French out left to right.
+    page.goto(f"{live_server.url}/idarathon/{edition_id}/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    items = page.locator(".idr-subnav li")
+    assert items.nth(0).bounding_box()["x"] < items.nth(1).bounding_box()["x"]
+    assert "Résultats" not in page.locator(".idr-subnav").inner_text()
+    axe_check(page)
