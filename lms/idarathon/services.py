@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask import url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms.accounts.models import User
@@ -276,10 +276,12 @@ def add_member(team: Team, user: User, *, now: datetime | None = None, moved_by:
         raise DomainError(_("This team is full (%(n)d members at most).", n=edition.team_max_size), code="team_full",
                           status=409)
     member = _insert_member(team, user, moved_by)
-    db.session.execute(delete(JoinRequest).where(JoinRequest.user_id == user.id,
+    # Other pending requests of this person in the edition lapse (kept, marked refused, for the record).
+    db.session.execute(update(JoinRequest).where(JoinRequest.user_id == user.id,
                                                  JoinRequest.status == RequestStatus.pending,
                                                  JoinRequest.team_id.in_(select(Team.id).where(
-                                                     Team.edition_id == edition.id))))
+                                                     Team.edition_id == edition.id)))
+                       .values(status=RequestStatus.refused).execution_options(synchronize_session="fetch"))
     db.session.flush()
     return member
 

@@ -97,9 +97,13 @@ def test_a_join_request_accepted_by_the_captain_adds_the_member(db):
     edition = make_edition(team_max_size=2)
     team = make_team(edition)
     applicant = make_participant(edition)
+    other_team = make_team(edition)
     join_request = services.request_to_join(team, applicant, "Je connais les données")
+    elsewhere = services.request_to_join(other_team, applicant)
     services.decide_request(join_request, team.captain, accept=True)
     assert services.team_of(edition, applicant).id == team.id
+    assert join_request.status.value == "accepted" and join_request.decided_by_id == team.captain.id
+    assert elsewhere.status.value == "refused"  # lapsed once the applicant joined a team
     # The team is now full: a second accepted request is refused by the same limit.
     other = services.request_to_join(make_team(edition), make_participant(edition))
     assert other.status.value == "pending"
