@@ -46,6 +46,12 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Objects Alembic must not manage from the models: SQLite FTS5 tables and their shadow tables are
+    created by explicit statements in the revisions (see lms/knowledge/search.py)."""
+    return not (type_ == "table" and name and name.startswith("knowledge_fts"))
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -86,6 +92,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

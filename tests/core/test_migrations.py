@@ -28,10 +28,6 @@ def empty_database_url(request, tmp_path):
     admin.dispose()
 
 
-def _ignore_sqlite_noise(diff) -> bool:
-    return True
-
-
 def test_migrations_match_the_models(empty_database_url, tmp_path):
     from flask_migrate import upgrade
 
@@ -40,8 +36,15 @@ def test_migrations_match_the_models(empty_database_url, tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": True,
+                # FTS5 tables are created by explicit statements in the revision, not from the models.
+                "include_object": lambda obj, name, type_, *_: not (type_ == "table" and name.startswith("knowledge_fts")),
+            })
             differences = compare_metadata(context, db.metadata)
+            if db.engine.dialect.name == "sqlite":  # the knowledge base's full-text table is there too
+                assert conn.exec_driver_sql(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'knowledge_fts'").scalar() == 1
         db.engine.dispose()
     assert differences == [], "models changed without a migration (make migration m=...):\n" + "\n".join(
         map(str, differences))
