@@ -143,3 +143,27 @@ def test_learner_plays_the_demo_scorm_module_to_completion(db, page, live_server
     page.goto(f"{live_server.url}/courses/{course.id}")
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
     assert page.get_by_role("link", name="تحميل شهادتي").is_visible()
+
+
+def test_staff_pages_pass_axe_in_arabic(db, page, live_server, browser_login, axe_check):
+    from lms.courses.results import report_result
+    from tests.factories import make_administration
+
+    administration = make_administration()
+    teacher = make_user("nadia.t", role="instructor", language="ar")
+    course = services.create_course(shortname="AX-1", title={"ar": "التواصل الرقمي"}, created_by=teacher,
+                                    visible=True)
+    quiz = make_page(course, title="Quiz", graded=True)
+    for gender in ("female", "male"):
+        learner = make_user(gender=gender, administration=administration)
+        services.enrol_user(course, learner, "learner")
+        report_result(quiz, learner, viewed=True, score=0.8)
+    db.session.commit()
+    browser_login("nadia.t")
+    for path in (f"/courses/{course.id}", f"/courses/{course.id}/gradebook", f"/courses/{course.id}/participants",
+                 f"/courses/reports?course={course.id}", f"/courses/activity/{quiz.id}/edit", "/dashboard"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        axe_check(page)
+        if "reports" in path:
+            assert page.locator("svg.chart").count() == 4  # over time, women/men, central/local, administrations
