@@ -18,6 +18,7 @@ Activity settings (``activity.settings``), all optional:
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -35,7 +36,7 @@ from .models import ScormPackage, ScormPackageVersion
 from .runtime import types
 from .runtime.datamodel import SCORM12, NavContext, ScoRuntime, edition_of
 from .runtime.models import (ScoTrack, ScormAttempt, ScormAttemptReset, ScormCommit, ScormInteraction,
-                             ScormObjective)
+                             ScormLearnerStore, ScormObjective)
 from .runtime.navigation import navigator_for
 
 log = logging.getLogger(__name__)
@@ -153,13 +154,32 @@ def _statuses(attempt: ScormAttempt) -> dict:
     return {t.item_identifier: (t.is_completed, t.is_passed) for t in attempt.tracks}
 
 
+def _learner_store(user_id: int, create: bool = False) -> ScormLearnerStore | None:
+    store = db.session.scalar(select(ScormLearnerStore).where(ScormLearnerStore.user_id == user_id))
+    if store is None and create:
+        store = ScormLearnerStore(user_id=user_id, objectives={}, shared_data={})
+        db.session.add(store)
+    return store
+
+
 def navigator(attempt: ScormAttempt):
-    return navigator_for(attempt.version, attempt.sequencing_state, _statuses(attempt))
+    stores = None
+    if attempt.version.is_scorm_2004:
+        store = _learner_store(attempt.user_id)
+        stores = (copy.deepcopy(store.objectives or {}) if store else {},
+                  copy.deepcopy(store.shared_data or {}) if store else {})
+    return navigator_for(attempt.version, attempt.sequencing_state, _statuses(attempt), stores)
 
 
 def _save_navigator(attempt: ScormAttempt, nav) -> None:
     attempt.sequencing_state = nav.to_state()
     attempt.current_item = nav.current
+    if getattr(nav, "uses_engine", False):
+        objectives, shared = nav.stores()
+        store = _learner_store(attempt.user_id, create=bool(objectives or shared))
+        if store is not None:
+            store.objectives = copy.deepcopy(objectives)
+            store.shared_data = copy.deepcopy(shared)
 
 
 def navigate(attempt: ScormAttempt, request: str, target: str | None = None) -> dict:

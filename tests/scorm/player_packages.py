@@ -103,3 +103,19 @@ def single_12_finishing_on_unload(tmp_path: Path) -> Path:
         """<resource identifier="RES-1" type="webcontent" adlcp:scormtype="sco" href="sco1.html">
               <file href="sco1.html"/></resource>""")
     return write_zip(tmp_path / "polite12.zip", {"imsmanifest.xml": manifest, "sco1.html": page})
+
+
+def package_2004_global_objective(tmp_path: Path, name: str) -> Path:
+    """One SCO whose primary objective reads and writes the global objective urn:tamkeen:safety."""
+    manifest = manifest_2004(
+        """<organization identifier="ORG-1"><title>Global objective</title>
+              <item identifier="SCO-1" identifierref="RES-1"><title>Part</title>
+                <imsss:sequencing><imsss:objectives>
+                  <imsss:primaryObjective objectiveID="safety">
+                    <imsss:mapInfo targetObjectiveID="urn:tamkeen:safety" readSatisfiedStatus="true"
+                                   writeSatisfiedStatus="true"/>
+                  </imsss:primaryObjective></imsss:objectives></imsss:sequencing>
+              </item></organization>""",
+        """<resource identifier="RES-1" type="webcontent" adlcp:scormType="sco" href="part1.html">
+              <file href="part1.html"/></resource>""")
+    return write_zip(tmp_path / name, {"imsmanifest.xml": manifest, "part1.html": sco_page("Part", "2004")})

@@ -544,3 +544,25 @@ def test_adl_data_stores_are_shared_through_the_sequencing_session(app, tmp_path
     assert result["rejected"] == []
     data = player.launch("ITEM-1")
     assert data["shared_data"][0]["store"] == "shared note"
+
+
+def test_global_objectives_are_shared_between_packages_of_a_learner(app, tmp_path, client, auth):
+    from lms.scorm.services import import_package
+    from tests.scorm.player_packages import package_2004_global_objective
+
+    course, learner, first = setup_activity(package_2004_global_objective(tmp_path, "a.zip"))
+    second = import_package(course, package_2004_global_objective(tmp_path, "b.zip")).package.activity
+    db.session.commit()
+    sign_in(client, learner)
+    player = Player(client, first)
+    player.open()
+    player.nav("start")
+    player.launch("SCO-1")
+    player.commit("SCO-1", [["init"]] + sets(("cmi.success_status", "passed"), ("cmi.completion_status", "completed"))
+                  + [["term"]])
+    other = Player(client, second)
+    other.open()
+    other.nav("start")
+    values = other.launch("SCO-1")["values"]
+    assert values["cmi.objectives.0.id"] == "safety"
+    assert values["cmi.objectives.0.success_status"] == "passed"

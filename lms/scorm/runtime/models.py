@@ -185,3 +185,15 @@ class ScormAttemptReset(IdMixin, Model):
     reset_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[list] = mapped_column(JSONType, default=list)  # numbers of the attempts voided
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ScormLearnerStore(IdMixin, Model):
+    """A learner's system-wide sequencing stores: global shared objectives (objectivesGlobalToSystem) and
+    adl.data stores (sharedDataGlobalToSystem), shared by every package and attempt of the learner."""
+
+    __tablename__ = "scorm_learner_store"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    objectives: Mapped[dict] = mapped_column(JSONType, default=dict)
+    shared_data: Mapped[dict] = mapped_column(JSONType, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

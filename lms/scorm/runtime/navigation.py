@@ -137,12 +137,14 @@ class EngineNavigator:
 
     uses_engine = True
 
-    def __init__(self, tree, state: dict | None):
+    def __init__(self, tree, state: dict | None, global_objectives: dict | None = None,
+                 shared_data: dict | None = None):
         from lms.scorm.sequencing import SequencingSession
 
         state = dict(state or {})
-        self.global_objectives = state.pop("_globals", {}) or {}
-        self.shared_data = state.pop("_shared", {}) or {}
+        legacy_globals, legacy_shared = state.pop("_globals", None), state.pop("_shared", None)
+        self.global_objectives = global_objectives if global_objectives is not None else (legacy_globals or {})
+        self.shared_data = shared_data if shared_data is not None else (legacy_shared or {})
         state.pop("kind", None)
         self.tree = tree
         self.session = SequencingSession(tree, state or None, global_objectives=self.global_objectives,
@@ -198,19 +200,24 @@ class EngineNavigator:
             return []
 
     def to_state(self) -> dict:
-        return {"kind": "engine", **self.session.to_dict(), "_globals": self.session.global_objectives,
-                "_shared": self.shared_data}
+        """The attempt's tracking state; the learner's global stores are saved apart (see stores())."""
+        return {"kind": "engine", **self.session.to_dict()}
+
+    def stores(self) -> tuple[dict, dict]:
+        return self.session.global_objectives, self.shared_data
 
 
-def navigator_for(version, state: dict | None, statuses: dict | None = None):
-    """The engine for SCORM 2004 when it can build the tree; the flow navigator otherwise."""
+def navigator_for(version, state: dict | None, statuses: dict | None = None, stores: tuple | None = None):
+    """The engine for SCORM 2004 when it can build the tree; the flow navigator otherwise. ``stores`` are
+    the learner's (global objectives, shared data) dicts."""
     state = state or {}
     if version.is_scorm_2004 and state.get("kind") != "flow":
         try:
             from lms.scorm.sequencing import build_activity_tree
 
             tree = build_activity_tree(version.manifest_xml.encode("utf-8"), organization_id=version.organization)
-            return EngineNavigator(tree, state)
+            global_objectives, shared_data = stores if stores is not None else (None, None)
+            return EngineNavigator(tree, state, global_objectives, shared_data)
         except Exception:  # noqa: BLE001 — an engine failure must not stop the learner: fall back to flow
             log.exception("sequencing engine unavailable for version %s; using flow navigation", version.id)
     flow_state = {k: v for k, v in state.items() if k != "kind"} if state.get("kind") == "flow" else {}
