@@ -474,14 +474,16 @@ def abandon(session: Cmi5Session) -> str | None:
     return statement_id
 
 
-def abandon_idle_sessions(idle: timedelta | None = None) -> int:
-    """Abandon sessions with no statement for ``idle`` (config ``CMI5_ABANDON_AFTER_SECONDS``)."""
+def abandon_idle_sessions(idle: timedelta | None = None, registration: Cmi5Registration | None = None) -> int:
+    """Abandon sessions (of one registration, or all) with no statement for ``idle`` (config
+    ``CMI5_ABANDON_AFTER_SECONDS``)."""
     if idle is None:
         idle = timedelta(seconds=int(current_app.config.get("CMI5_ABANDON_AFTER_SECONDS") or 4 * 3600))
     cutoff = utcnow() - idle
     sessions = db.session.scalars(select(Cmi5Session).where(
         Cmi5Session.terminated_at.is_(None), Cmi5Session.abandoned_at.is_(None), Cmi5Session.au_id.is_not(None),
-        func.coalesce(Cmi5Session.last_statement_at, Cmi5Session.launched_at) < cutoff)).all()
+        func.coalesce(Cmi5Session.last_statement_at, Cmi5Session.launched_at) < cutoff,
+        *([Cmi5Session.registration_id == registration.id] if registration is not None else []))).all()
     for session in sessions:
         abandon(session)
     return len(sessions)

@@ -72,9 +72,9 @@ def view_course(activity_id: int):
     states: dict = {}
     learner = can(current_user, "course.participate", activity.course)
     if learner:
-        services.abandon_idle_sessions()
         registration = services.current_registration(activity, current_user)
         if registration is not None:
+            services.abandon_idle_sessions(registration=registration)
             states = services.au_states(registration)
     satisfied = set(registration.satisfied or []) if registration else set()
     return render_template("cmi5/course.html", activity=activity, course=course, tree=_tree(course, states),

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from lms.cmi5.models import Cmi5Course, TinCanPackage
 from lms.courses.models import Activity
+from tests.cmi5.helpers import sign_in
 from tests.cmi5.packages import AU_PAGE, au_xml, cmi5_xml, cmi5_zip, tincan_xml, write_zip
 from tests.factories import make_course
 
@@ -92,7 +93,7 @@ def test_abandon_idle_command(runner, db, client, auth, tmp_path):
     from tests.cmi5.helpers import launch, setup_course
 
     row, user = setup_course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     launch(client, row).start().initialized()
     result = runner.invoke(args=["cmi5", "abandon-idle", "--minutes", "0"])
     assert result.exit_code == 0 and "1 session(s) abandoned" in result.output

@@ -11,7 +11,7 @@ from lms.cmi5.models import Cmi5Session
 from lms.cmi5.services import (EXT_LAUNCH_MODE, EXT_LAUNCH_PARAMETERS, EXT_LAUNCH_URL, EXT_MASTERY, EXT_MOVE_ON,
                                EXT_SESSION, VERBS)
 from lms.lrs.store import query_statements
-from tests.cmi5.helpers import VERSION, launch, launch_params, setup_course
+from tests.cmi5.helpers import VERSION, launch, launch_params, setup_course, sign_in
 from tests.cmi5.packages import au_xml
 
 
@@ -23,7 +23,7 @@ def _course(tmp_path, **attrs):
 
 def test_launch_url_carries_the_five_parameters(db, client, auth, tmp_path, app):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row)
     params = launch_params(au.url)
     assert params["lang"] == "ar"  # the AU's own query string is kept
@@ -40,7 +40,7 @@ def test_launch_url_carries_the_five_parameters(db, client, auth, tmp_path, app)
 
 def test_fetch_returns_the_token_once_then_error_1(db, client, auth, tmp_path):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row)
     first = au.fetch()
     assert first.status_code == 200 and first.mimetype == "application/json"
@@ -54,7 +54,7 @@ def test_fetch_returns_the_token_once_then_error_1(db, client, auth, tmp_path):
 
 def test_token_works_against_our_lrs_and_only_for_this_learner(db, client, auth, tmp_path):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row).start()
     assert au.get_state().status_code == 200
     other = dict(au.actor, account={"homePage": "http://lms.test", "name": "someone-else"})
@@ -66,7 +66,7 @@ def test_token_works_against_our_lrs_and_only_for_this_learner(db, client, auth,
 
 def test_launch_data_contents(db, client, auth, tmp_path):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row).start()
     data = au.launch_data
     session = db.session.scalar(select(Cmi5Session))
@@ -83,7 +83,7 @@ def test_launch_data_contents(db, client, auth, tmp_path):
 
 def test_launch_modes_browse_and_review(db, client, auth, tmp_path):
     row, user = _course(tmp_path, moveOn="Completed")
-    auth.login(user)
+    sign_in(client, user)
     assert launch(client, row, mode="Browse").start().launch_data["launchMode"] == "Browse"
     assert launch(client, row, mode="Review").start().launch_data["launchMode"] == "Review"
     assert client.post(f"/activities/{row.activity_id}/cmi5/aus/{row.aus[0].id}/launch",
@@ -92,7 +92,7 @@ def test_launch_modes_browse_and_review(db, client, auth, tmp_path):
 
 def test_learner_preferences_profile_is_written_and_readable_by_the_au(db, client, auth, tmp_path):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row).start()
     response = client.get("/xapi/agents/profile", headers=au.headers(), query_string={
         "agent": json.dumps(au.actor), "profileId": "cmi5LearnerPreferences"})
@@ -106,7 +106,7 @@ def test_learner_preferences_profile_is_written_and_readable_by_the_au(db, clien
 
 def test_launched_statement_is_recorded_before_launch(db, client, auth, tmp_path):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row).start()
     [statement] = query_statements(verb=VERBS["launched"])
     ext = statement["context"]["extensions"]
@@ -123,7 +123,7 @@ def test_launched_statement_is_recorded_before_launch(db, client, auth, tmp_path
 def test_own_window_redirects_and_any_window_plays_in_a_frame(db, client, auth, tmp_path):
     row, user = setup_course(tmp_path, [au_xml("https://example.test/cmi5/au/1", attrs={"launchMethod": "OwnWindow"}),
                                         au_xml("https://example.test/cmi5/au/2", "au1/index.html")])
-    auth.login(user)
+    sign_in(client, user)
     own = client.post(f"/activities/{row.activity_id}/cmi5/aus/{row.aus[0].id}/launch", data={"mode": "Normal"})
     assert own.status_code == 302 and "fetch=" in own.headers["Location"]
     anywhere = client.post(f"/activities/{row.activity_id}/cmi5/aus/{row.aus[1].id}/launch", data={"mode": "Normal"})
@@ -132,7 +132,7 @@ def test_own_window_redirects_and_any_window_plays_in_a_frame(db, client, auth, 
 
 def test_content_files_need_enrolment_and_launch_needs_participation(db, client, auth, tmp_path):
     row, user = setup_course(tmp_path, learner=False)
-    auth.login(user)
+    sign_in(client, user)
     assert client.get(f"/cmi5/content/{row.id}/au1/index.html").status_code == 403
     assert client.post(f"/activities/{row.activity_id}/cmi5/aus/{row.aus[0].id}/launch",
                        data={"mode": "Normal"}).status_code == 403
@@ -140,7 +140,7 @@ def test_content_files_need_enrolment_and_launch_needs_participation(db, client,
 
 def test_return_url_leads_back_to_the_course(db, client, auth, tmp_path):
     row, user = _course(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row).start()
     page = client.get(urlsplit(au.launch_data["returnURL"]).path)
     assert page.status_code == 200

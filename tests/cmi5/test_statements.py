@@ -10,14 +10,14 @@ from lms.cmi5.models import AUState, Cmi5Registration, Cmi5Session
 from lms.cmi5.services import CATEGORY_MOVEON, EXT_REASON, EXT_SESSION, VERBS
 from lms.courses.results import get_result
 from lms.lrs.store import query_statements
-from tests.cmi5.helpers import launch, setup_course
+from tests.cmi5.helpers import launch, setup_course, sign_in
 from tests.cmi5.packages import BASE, au_xml, block_xml
 
 
 def _started(client, auth, tmp_path, attrs=None, children=None):
     row, user = setup_course(tmp_path, children or [au_xml(attrs=attrs or {"moveOn": "CompletedAndPassed",
                                                                            "masteryScore": "0.8"})])
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row).start()
     return row, user, au
 
@@ -166,7 +166,7 @@ def test_the_au_cannot_void(db, client, auth, tmp_path):
 @pytest.mark.parametrize("mode", ["Browse", "Review"])
 def test_browse_and_review_record_no_satisfaction(db, client, auth, tmp_path, mode):
     row, user = setup_course(tmp_path, [au_xml(attrs={"moveOn": "Completed"})])
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row, mode=mode).start()
     au.initialized()
     assert _error(au.completed())[0] == 403
@@ -178,7 +178,7 @@ def test_satisfied_statements_for_block_and_course_feed_results(db, client, auth
                                               au_xml(f"{BASE}/au/2", attrs={"moveOn": "NotApplicable"})]),
                 au_xml(f"{BASE}/au/3", attrs={"moveOn": "Passed", "masteryScore": "0.5"})]
     row, user = setup_course(tmp_path, children)
-    auth.login(user)
+    sign_in(client, user)
     au = launch(client, row, 0).start()
     au.initialized()
     au.completed()
@@ -257,11 +257,10 @@ def test_instructor_waives_through_the_page(db, client, auth, tmp_path):
     teacher = make_user()
     enrol(teacher, row.activity.course, role="instructor")
     db.session.commit()
-    auth.login(learner)
+    sign_in(client, learner)
     url = f"/activities/{row.activity_id}/cmi5/aus/{row.aus[0].id}/waive/{learner.id}"
     assert client.post(url, data={"reason": "Administrative"}).status_code == 403
-    auth.logout()
-    auth.login(teacher)
+    sign_in(client, teacher)
     assert client.post(url, data={"reason": "Administrative"}).status_code == 302
     assert len(query_statements(verb=VERBS["waived"])) == 1
 

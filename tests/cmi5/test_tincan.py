@@ -14,6 +14,7 @@ from lms.core.db import db as _db
 from lms.courses.results import get_result
 from lms.lrs.credentials import authenticate
 from lms.scorm.services import PackageRejected
+from tests.cmi5.helpers import sign_in
 from tests.cmi5.packages import AU_PAGE, tincan_xml, write_zip
 from tests.factories import enrol, make_course, make_user
 
@@ -56,7 +57,7 @@ def test_invalid_packages_are_refused(db, tmp_path, files, code):
 
 def test_rustici_launch_parameters_and_scoped_credential(db, client, auth, tmp_path, app):
     package, user = _setup(tmp_path)
-    auth.login(user)
+    sign_in(client, user)
     url, params = _launch(client, package)
     assert urlsplit(url).path == f"/cmi5/tincan/{package.id}/index.html"
     assert params["endpoint"] == app.config["SITE_URL"] + "/xapi/"
