@@ -169,11 +169,13 @@ def test_gradebook_exports_open_with_the_expected_rows(db, client, auth):
 
 def test_override_over_http_by_a_tutor(db, client, auth):
     course, a, _b, _c = _graded_course("mean")
-    tutor = make_user(role="instructor")
+    tutor = make_user(role="instructor", language="fr")
     services.enrol_user(course, tutor, "tutor")
     learner, _e = _enrolled(course)
     db.session.commit()
     auth.login(tutor)
+    page = client.get(f"/courses/{course.id}/gradebook")
+    assert page.status_code == 200 and "Note (%)" in page.get_data(as_text=True)
     response = client.post(f"/courses/{course.id}/gradebook/{a.id}/{learner.id}", data={"score": "77", "reason": "ok"})
     assert response.status_code == 302
     assert gradebook.course_grade_for(course, learner.id) == 77.0
