@@ -123,7 +123,7 @@ def _parse_request() -> XRequest:
                                 "content")
         return XRequest("GET" if alternate_method == "HEAD" else alternate_method, params, headers, content,
                         alternate=True)
-    return XRequest(method, {k: v for k, v in args.items()}, Headers(request.headers), request.get_data(cache=True))
+    return XRequest(method, args.to_dict(), request.headers, request.get_data(cache=True))
 
 
 def _canonical_header(name: str) -> str:
