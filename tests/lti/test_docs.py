@@ -58,3 +58,10 @@ def test_canvas_configuration_url_gives_what_canvas_asks_for(client, app):
     assert body["public_jwk_url"] == site + "/lti/jwks"
     placements = body["extensions"][0]["settings"]["placements"]
     assert {"LtiDeepLinkingRequest", "LtiResourceLinkRequest"} == {p["message_type"] for p in placements}
+
+
+def test_every_refusal_code_in_the_guide_is_one_the_tool_sends():
+    documented = set(re.findall(r"`(lti(?:11)?_[a-z_]+)`", DOC))
+    sources = "".join(path.read_text(encoding="utf-8") for path in (PROJECT_ROOT / "lms" / "lti").glob("*.py"))
+    assert documented and all(f'"{code}"' in sources for code in documented), \
+        sorted(c for c in documented if f'"{c}"' not in sources)
