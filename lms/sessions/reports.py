@@ -116,6 +116,19 @@ def summary(events: list[TrainingEvent]) -> dict:
         bucket["participants"].add(row["user"].id)
         bucket["hours"] += row["hours"]
         bucket["completed"] += 1 if row["completed"] else 0
+    trainers: dict[int, dict] = {}
+    for item in per_event:
+        for rating in survey_results(item["event"])["trainers"]:
+            entry = trainers.setdefault(rating["trainer"].id, {"trainer": rating["trainer"], "events": 0,
+                                                               "count": 0, "total": 0.0, "satisfied": 0})
+            entry["events"] += 1
+            if rating["count"]:
+                entry["count"] += rating["count"]
+                entry["total"] += rating["mean"] * rating["count"]
+                entry["satisfied"] += round(rating["satisfied_percent"] * rating["count"] / 100)
+    for entry in trainers.values():
+        entry["mean"] = round(entry["total"] / entry["count"], 2) if entry["count"] else None
+        entry["satisfied_percent"] = _rate(entry["satisfied"], entry["count"])
     persons = list(people.values())
     total_marked = sum(r["sessions_marked"] for r in rows)
     total_attended = sum(r["sessions_attended"] for r in rows)
@@ -127,6 +140,7 @@ def summary(events: list[TrainingEvent]) -> dict:
               "hours": round(b["hours"], 2), "completed": b["completed"]} for b in per_administration.values()),
             key=lambda b: -b["participants"]),
         "people": sorted(persons, key=lambda p: -p["hours"]),
+        "trainers": sorted(trainers.values(), key=lambda t: t["trainer"].display_name),
         "totals": {
             "events": len(events), "participations": len(rows), "people": len(persons),
             "women": sum(1 for p in persons if p["user"].gender == Gender.female),

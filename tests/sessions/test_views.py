@@ -81,12 +81,13 @@ def test_reports_and_exports(app, client, auth):
     manager = make_user(role="manager", administration=central)
     woman = make_user(administration=central, gender="female")
     man = make_user(administration=local, gender="male")
+    trainer = make_user(role="instructor")
     event = make_event()
-    session = make_session(event, hours=4)
+    session = make_session(event, hours=4, trainer_id=trainer.id)
     for person in (woman, man):
         services.register(session.id, person)
     services.record_attendance(session, {woman.id: A.present, man.id: A.absent}, None)
-    services.submit_survey(event, woman, {"overall": "5"})
+    services.submit_survey(event, woman, {"overall": "5", f"trainer:{trainer.id}": "4"})
     db.session.commit()
     auth.login(manager)
     assert client.get("/training/reports").status_code == 200
@@ -96,6 +97,8 @@ def test_reports_and_exports(app, client, auth):
     assert (totals["people"], totals["women"], totals["men"], totals["central"], totals["local"]) == (2, 1, 1, 1, 1)
     assert totals["attendance_rate"] == 50.0 and totals["satisfaction_rate"] == 100.0
     assert totals["hours"] == 4.0 and totals["hours_per_person"] == 2.0
+    (trainer_row,) = reports.summary(reports.report_events())["trainers"]
+    assert trainer_row["trainer"].id == trainer.id and trainer_row["mean"] == 4.0
     csv = client.get("/training/reports/participants.csv")
     assert csv.status_code == 200 and woman.username in csv.get_data(as_text=True)
     xlsx = client.get("/training/reports/participants.xlsx")
