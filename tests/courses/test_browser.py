@@ -100,9 +100,10 @@ def test_instructor_creates_a_course_with_a_section_and_an_activity(db, page, li
     assert db.session.get(Activity, activity.id).section_id == first_section_id
 
 
-def test_learner_plays_the_demo_scorm_module_to_completion(db, page, live_server, browser_login, axe_check):
-    """The demo lesson (built from lms/courses/demo_content) imported through the SCORM area and played in
-    its player: three screens, three questions answered right, the course completes."""
+def test_learner_journey_with_the_demo_scorm_module(db, page, live_server, browser_login, axe_check):
+    """The whole journey of the issue: the Arabic catalogue, self-enrolment, the demo SCORM lesson (built
+    from lms/courses/demo_content, imported through the SCORM area) played to completion in its player,
+    progress, then the certificate PDF whose text extracts in reading order."""
     import time
 
     from lms.courses.demo_content import LESSONS, build_package
@@ -116,12 +117,16 @@ def test_learner_plays_the_demo_scorm_module_to_completion(db, page, live_server
     package = io.BytesIO(build_package("cybersecurity"))
     package.name = "cybersecurity.zip"
     import_package(course, package, activity=activity)
-    learner = make_user("nadia", language="ar")
-    services.enrol_user(course, learner, "learner", "self")
+    learner = make_user("nadia", full_name="نادية العلوي", language="ar")
     db.session.commit()
 
     browser_login("nadia")
-    page.goto(f"{live_server.url}/courses/activity/{activity.id}")  # the generic route redirects to the player
+    page.goto(f"{live_server.url}/courses/?q=السيبراني")
+    page.get_by_role("link", name="الأمن السيبراني").click()
+    page.get_by_role("button", name="سجّلني").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="الوحدة التفاعلية").click()  # the generic route redirects to the player
+
     frame = page.frame_locator("#scorm-frame")
     frame.locator("#next").wait_for(timeout=45000)  # generous: the shared test machine is often loaded
     for _screen in range(3):
@@ -142,7 +147,12 @@ def test_learner_plays_the_demo_scorm_module_to_completion(db, page, live_server
     assert result is not None and result.passed and result.score == 1.0
     page.goto(f"{live_server.url}/courses/{course.id}")
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
-    assert page.get_by_role("link", name="تحميل شهادتي").is_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="تحميل شهادتي").click()
+    text = PdfReader(io.BytesIO(download_info.value.path().read_bytes())).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0] == "شهادة إتمام"
+    assert lines.index("نادية العلوي") < lines.index("الأمن السيبراني")
 
 
 def test_staff_pages_pass_axe_in_arabic(db, page, live_server, browser_login, axe_check):
