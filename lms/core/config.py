@@ -2,9 +2,11 @@
 
 Every setting can be overridden with an environment variable of the same name prefixed by ``LMS_``
 (``LMS_DATABASE_URL``, ``LMS_SITE_URL``...), or by the ``config`` mapping given to ``create_app``.
+Settings that areas declare themselves (``LMS_LTI_…``) are read the same way, as JSON when they parse.
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -40,6 +42,13 @@ _BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
 
 
 def _coerce(key: str, raw: str):
+    if key not in DEFAULTS:
+        # Settings an area declares itself (LTI_CLOCK_SKEW_SECONDS...): JSON when it parses (numbers,
+        # booleans, lists), the raw string otherwise.
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
     if key in _BOOL_KEYS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     if key in _INT_KEYS:
@@ -51,10 +60,9 @@ def _coerce(key: str, raw: str):
 
 def load_settings(instance_path: str) -> dict[str, object]:
     settings = dict(DEFAULTS)
-    for key in DEFAULTS:
-        env = os.environ.get(f"LMS_{key}")
-        if env is not None:
-            settings[key] = _coerce(key, env)
+    for name, env in os.environ.items():
+        if name.startswith("LMS_") and name not in ("LMS_SECRET_KEY", "LMS_AREAS") and not name.startswith("LMS_TEST_"):
+            settings[name[4:]] = _coerce(name[4:], env)
     settings["SECRET_KEY"] = os.environ.get("LMS_SECRET_KEY") or instance_secret_key(instance_path)
     return settings
 
