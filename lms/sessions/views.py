@@ -470,8 +470,11 @@ def attendance(session_id: int):
         if not form.validate_on_submit():
             abort(400)
         marks = {}
+        everyone_present = request.form.get("all_present") == "1"
         for registration, _mark in roster:
             value = request.form.get(f"status-{registration.user_id}")
+            if not value and everyone_present:
+                value = AttendanceStatus.present.value
             if value:
                 try:
                     marks[registration.user_id] = AttendanceStatus(value)

@@ -105,6 +105,24 @@ def test_the_trainer_takes_attendance_through_the_phone_form(app, client, auth):
     assert db.session.scalar(select(EventCompletion).where(EventCompletion.user_id == learner.id)) is not None
 
 
+def test_everyone_else_present_in_one_tap(app, client, auth):
+    trainer = make_user(role="instructor")
+    late, others = make_user(), [make_user(), make_user()]
+    event, sessions = _event_with_sessions(1)
+    sessions[0].trainer_id = trainer.id
+    for person in [late, *others]:
+        services.register(sessions[0].id, person)
+    db.session.commit()
+    auth.login(trainer)
+    client.post(f"/training/sessions/{sessions[0].id}/attendance",
+                data={f"status-{late.id}": "late", "all_present": "1"})
+    from lms.sessions.models import Attendance
+
+    db.session.expire_all()
+    marks = {a.user_id: a.status for a in db.session.scalars(select(Attendance))}
+    assert marks == {late.id: A.late, others[0].id: A.present, others[1].id: A.present}
+
+
 def test_sign_in_sheet_pdf_has_the_arabic_names(app, client, auth):
     from io import BytesIO
 

@@ -75,7 +75,7 @@ def test_register_approve_attend_certificate_in_arabic(app, page, live_server, b
     axe_check(page)
     page.locator(f"label[for='st-{learner_id}-present']").click()
     assert page.locator(f"#st-{learner_id}-present").is_checked()
-    page.get_by_role("button", name="حفظ الحضور").click()
+    page.get_by_role("button", name="حفظ الحضور", exact=True).click()
     page.wait_for_load_state()
     assert "تم حفظ الحضور" in page.locator(".flashes").inner_text()
     code = _read(select(EventCompletion.certificate_code).where(EventCompletion.user_id == learner_id))
