@@ -11,7 +11,7 @@ from sqlalchemy import select
 from lms.accounts.models import Administration, User
 from lms.core.db import db
 from lms.core.i18n import _, current_locale, localized, text_direction
-from lms.core.permissions import can, require
+from lms.core.permissions import require
 
 from . import gradebook, reports
 from .forms import OverrideForm

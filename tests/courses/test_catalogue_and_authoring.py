@@ -210,3 +210,14 @@ def test_dashboard_shows_progress_continue_and_deadlines(db, client, auth):
     assert "Innovation publique" in html
     assert 'aria-valuenow="50"' in html
     assert f"/courses/activity/{second.id}" in html  # continue where I left off + the upcoming deadline
+
+
+def test_catalogue_filters_by_teaching_language_and_open_enrolment(db, client):
+    french = services.create_course(shortname="FR-1", title={"fr": "Cours français"}, visible=True,
+                                    languages=["fr"], self_enrolment="open")
+    arabic = services.create_course(shortname="AR-1", title={"ar": "دورة عربية"}, visible=True, languages=["ar"])
+    db.session.commit()
+    html = client.get("/courses/?language=fr").get_data(as_text=True)
+    assert f'href="/courses/{french.id}"' in html and f'href="/courses/{arabic.id}"' not in html
+    html = client.get("/courses/?availability=open").get_data(as_text=True)
+    assert f'href="/courses/{french.id}"' in html and f'href="/courses/{arabic.id}"' not in html

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from lms.certificates.models import Certificate
 from lms.core.db import utcnow
 from lms.courses import gradebook, services
-from lms.courses.models import Enrolment, GradeOverride
+from lms.courses.models import GradeOverride
 from lms.courses.results import report_result
 from tests.courses.factories import make_page
 from tests.factories import make_activity, make_course, make_user

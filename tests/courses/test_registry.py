@@ -11,7 +11,7 @@ from lms.courses.activities import (ActivityType, activity_types, get_activity_t
                                     unregister_activity_type)
 from lms.courses.models import Activity
 from lms.courses.results import report_result
-from tests.factories import make_course, make_user
+from tests.factories import make_user
 
 STORE: dict[int, str] = {}  # the test type keeps its data in memory (a real type has its own table)
 
