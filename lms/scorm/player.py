@@ -46,7 +46,10 @@ def _load_activity_for_learner(activity_id: int) -> Activity:
     if activity.type_key != "scorm":
         abort(404)
     require("course.participate", activity.course)
-    if not activity.is_available() and not can(current_user, "course.edit", activity.course):
+    staff = can(current_user, "course.edit", activity.course)
+    if not (activity.visible and activity.section.visible) and not staff:
+        abort(404)
+    if not activity.is_available() and not staff:
         raise DomainError(_("This activity is not open now."), code="not_available", status=403)
     return activity
 

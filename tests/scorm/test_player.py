@@ -566,3 +566,25 @@ def test_global_objectives_are_shared_between_packages_of_a_learner(app, tmp_pat
     values = other.launch("SCO-1")["values"]
     assert values["cmi.objectives.0.id"] == "safety"
     assert values["cmi.objectives.0.success_status"] == "passed"
+
+
+def test_a_hidden_or_closed_activity_cannot_be_played_by_learners(single):
+    from datetime import timedelta
+
+    from lms.core.db import utcnow
+
+    single.activity.visible = False
+    db.session.commit()
+    single.open(status=404)
+    single.activity.visible = True
+    single.activity.available_from = utcnow() + timedelta(days=1)
+    db.session.commit()
+    single.open(status=403)
+
+
+def test_a_learner_not_enrolled_cannot_play(app, tmp_path, client):
+    _course, _learner, activity = setup_activity(single_12(tmp_path))
+    stranger = make_user()
+    db.session.commit()
+    sign_in(client, stranger)
+    assert client.get(f"/activities/{activity.id}/play").status_code == 403
