@@ -107,3 +107,14 @@ def test_save_and_leave_suspends_even_when_the_sco_finishes_on_unload(page, live
     db.session.rollback()
     attempt = db.session.get(ScormAttempt, t.attempt_id)
     assert attempt.suspended is True and attempt.finished_at is None
+
+
+def test_full_screen_mode_puts_the_content_stage_full_screen(page, live_server, browser_login):
+    _course, learner, activity = setup_activity(single_12(_tmp()), settings={"scorm_display": "fullscreen"})
+    db.session.commit()
+    browser_login(learner.username)
+    page.goto(f"{live_server.url}/activities/{activity.id}/play")
+    sco(page, "sco1.html")
+    page.click("#scorm-fullscreen")
+    page.wait_for_function("() => (document.fullscreenElement && document.fullscreenElement.id === 'scorm-stage')"
+                           " || document.getElementById('scorm-player').classList.contains('is-fullscreen')")
