@@ -47,7 +47,8 @@ def _require_upload(form, message):
 class Cmi5Type(ActivityType):
     key = "cmi5"
     title = _l("cmi5 course")
-    description = _l("A course of xAPI assignable units (AUs) exported as cmi5, played against the built-in LRS.")
+    description = _l("A course of xAPI assignable units (AUs) exported as cmi5, played against the built-in "
+                     "LRS.")
     icon = "🧭"
     graded = True
     form_class = Cmi5Fields
@@ -57,7 +58,8 @@ class Cmi5Type(ActivityType):
     def create(self, activity, form) -> None:
         from .services import import_cmi5
 
-        _import(import_cmi5, activity, _require_upload(form, _("Choose a cmi5 package (.zip or cmi5.xml).")), form)
+        upload = _require_upload(form, _("Choose a cmi5 package (.zip or cmi5.xml)."))
+        _import(import_cmi5, activity, upload, form)
 
     def update(self, activity, form) -> None:
         if _uploaded(form) is not None:

@@ -15,7 +15,8 @@ def cmi5():
 
 
 @cmi5.command("abandon-idle")
-@click.option("--minutes", type=int, default=None, help="Idle time (default: CMI5_ABANDON_AFTER_SECONDS, 4 h).")
+@click.option("--minutes", type=int, default=None,
+              help="Idle time (default: CMI5_ABANDON_AFTER_SECONDS, 4 h).")
 @with_appcontext
 def abandon_idle(minutes: int | None):
     """Abandon AU sessions with no statement for a while (cmi5 §9.3.6)."""

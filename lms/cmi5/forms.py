@@ -15,7 +15,8 @@ class Cmi5Fields(FlaskForm):
 
 
 class TinCanFields(FlaskForm):
-    package = FileField(_l("TinCan package (.zip)"), validators=[FileAllowed(["zip"], _l("Choose a .zip file."))],
+    package = FileField(_l("TinCan package (.zip)"),
+                        validators=[FileAllowed(["zip"], _l("Choose a .zip file."))],
                         description=_l("A zip with tincan.xml at its root."))
 
 
@@ -27,4 +28,5 @@ class WaiveForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=[("Administrative", _l("Administrative")),
                                                 ("Tested Out", _l("Tested out")),
                                                 ("Equivalent AU", _l("Equivalent AU")),
-                                                ("Equivalent Outside Activity", _l("Equivalent outside activity"))])
+                                                ("Equivalent Outside Activity",
+                                                 _l("Equivalent outside activity"))])

@@ -32,7 +32,8 @@ def _tincan_import(course, path, *, title=None, progress=None, user=None):
     return db.session.get(Activity, package.activity_id)
 
 
-register_package_kind("cmi5", _cmi5_detect, lambda source: validate_cmi5(source)[1], _cmi5_import, priority=10)
+register_package_kind("cmi5", _cmi5_detect, lambda source: validate_cmi5(source)[1], _cmi5_import,
+                      priority=10)
 register_package_kind("tincan", lambda source: source.exists(TINCAN_FILE),
                       lambda source: validate_tincan(source)[1], _tincan_import, priority=20)
 

@@ -87,14 +87,16 @@ def _check_one(session, statement: dict) -> None:
         raise _error(403, "the context must carry this session's id (§9.6.3.1)", "context.extensions")
     activities = context.get("contextActivities") or {}
     if au.publisher_id not in _ids(activities.get("grouping")):
-        raise _error(403, "the context must include the contextTemplate's publisher id grouping (§9.6.2.3, §10.2.1)",
+        raise _error(403, "the context must include the contextTemplate's publisher id grouping "
+                          "(§9.6.2.3, §10.2.1)",
                      "context.contextActivities.grouping")
     categories = _ids(activities.get("category"))
     defined = CATEGORY_CMI5 in categories
     name = VERB_NAMES.get(verb_iri)
     verbs = list(session.verbs or [])
     if not verbs and not (defined and name == "initialized"):
-        raise _error(403, "the first statement of a session must be the cmi5 defined initialized (§9.3.2)", "verb")
+        raise _error(403, "the first statement of a session must be the cmi5 defined initialized (§9.3.2)",
+                     "verb")
     if not defined and CATEGORY_MOVEON in categories:
         raise _error(403, "the moveOn category is for cmi5 defined statements only (§9.6.2.2)",
                      "context.contextActivities.category")
@@ -127,7 +129,8 @@ def _check_defined(session, au, statement, name, verbs, categories) -> None:
     if expected_success is None and "success" in result:
         raise _error(403, f"{name} must not include success (§9.5.2)", "result.success")
     if expected_success is not None and result.get("success") is not expected_success:
-        raise _error(403, f"{name} must set success to {str(expected_success).lower()} (§9.5.2)", "result.success")
+        raise _error(403, f"{name} must set success to {str(expected_success).lower()} (§9.5.2)",
+                     "result.success")
     if name == "completed" and result.get("completion") is not True:
         raise _error(403, "completed must set completion to true (§9.5.3)", "result.completion")
     if name != "completed" and "completion" in result:
@@ -154,11 +157,14 @@ def _check_defined(session, au, statement, name, verbs, categories) -> None:
                 raise _error(403, "passed and failed carry the launch data's masteryScore (§9.6.3.2)",
                              "context.extensions")
             if scaled is not None and name == "passed" and scaled < mastery:
-                raise _error(403, "a passed score must reach the masteryScore (§9.3.4)", "result.score.scaled")
+                raise _error(403, "a passed score must reach the masteryScore (§9.3.4)",
+                             "result.score.scaled")
             if scaled is not None and name == "failed" and scaled >= mastery:
-                raise _error(403, "a failed score must be below the masteryScore (§9.3.5)", "result.score.scaled")
+                raise _error(403, "a failed score must be below the masteryScore (§9.3.5)",
+                             "result.score.scaled")
         if state.passed:
-            raise _error(403, f"{name} after passed in this registration (§9.3: one passed, no failed after it)",
+            raise _error(403, f"{name} after passed in this registration "
+                              "(§9.3: one passed, no failed after it)",
                          "verb")
         if name == "passed":
             state.passed = True
@@ -194,7 +200,8 @@ def _tincan_results(principal, statements: list[dict]) -> None:
 
     if not principal.registration:
         return
-    registration = db.session.scalar(select(Cmi5Registration).where(Cmi5Registration.registration == principal.registration))
+    registration = db.session.scalar(select(Cmi5Registration)
+                                     .where(Cmi5Registration.registration == principal.registration))
     if registration is None or registration.activity.type_key != "tincan":
         return
     package = TinCanPackage.for_activity(registration.activity_id)

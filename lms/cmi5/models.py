@@ -97,7 +97,8 @@ class Cmi5Registration(IdMixin, Model):
     satisfied (so each is reported once per registration, §9.3.9)."""
 
     __tablename__ = "cmi5_registration"
-    __table_args__ = (UniqueConstraint("activity_id", "user_id", "attempt", name="uq_cmi5_registration_attempt"),)
+    __table_args__ = (UniqueConstraint("activity_id", "user_id", "attempt",
+                                       name="uq_cmi5_registration_attempt"),)
 
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

@@ -30,7 +30,7 @@ from .models import (AUState, Cmi5AU, Cmi5Block, Cmi5Course, Cmi5Objective, Cmi5
 from .package import Spooled, validate_cmi5, validate_tincan
 from .structure import CourseStructure, package_path
 
-# --- cmi5 vocabulary -----------------------------------------------------------------------------------------
+# --- cmi5 vocabulary ----------------------------------------------------------------------------------------
 
 CATEGORY_CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
 CATEGORY_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
@@ -80,7 +80,7 @@ def learner_actor(user) -> dict:
     return {"objectType": "Agent", "account": {"homePage": site_url(), "name": user.uuid}}
 
 
-# --- import ---------------------------------------------------------------------------------------------------
+# --- import -------------------------------------------------------------------------------------------------
 
 def _reject(report: Report):
     raise PackageRejected(report)
@@ -143,7 +143,8 @@ def _record_course(course, activity, structure: CourseStructure, report: Report,
                           code="cmi5_exists", status=409)
     base = activity_iri(activity, "cmi5")
     row = Cmi5Course(activity_id=activity.id, publisher_id=structure.id, lms_iri=base, title=structure.title,
-                     description=structure.description, digest=digest, structure_xml=xml, report=report.to_dict())
+                     description=structure.description, digest=digest, structure_xml=xml,
+                     report=report.to_dict())
     db.session.add(row)
     db.session.flush()
     for objective in structure.objectives:
@@ -154,7 +155,8 @@ def _record_course(course, activity, structure: CourseStructure, report: Report,
                                   description=block.description, parent_ids=block.parents,
                                   objective_ids=block.objectives) for block in structure.blocks])
     db.session.add_all([Cmi5AU(course_id=row.id, position=au.position, publisher_id=au.id,
-                               lms_iri=f"{base}/au/{au.position + 1}", title=au.title, description=au.description,
+                               lms_iri=f"{base}/au/{au.position + 1}", title=au.title,
+                               description=au.description,
                                url=au.url, launch_method=au.launch_method, move_on=au.move_on,
                                mastery_score=au.mastery_score, activity_type=au.activity_type,
                                launch_parameters=au.launch_parameters, entitlement_key=au.entitlement_key,
@@ -180,7 +182,8 @@ def import_tincan(course, path_or_file, *, title: str | None = None, activity=No
     launch = info.launch_activity
     if activity is None:
         activity = add_package_activity(course, "tincan", _title_dict(course, title, launch.name))
-    package = TinCanPackage(activity_id=activity.id, digest=digest, activity_iri=launch.id, launch=launch.launch,
+    package = TinCanPackage(activity_id=activity.id, digest=digest, activity_iri=launch.id,
+                            launch=launch.launch,
                             activities=info.to_dict(), report=report.to_dict())
     db.session.add(package)
     db.session.flush()
@@ -208,7 +211,8 @@ def registration_for(activity, user, *, new_attempt: bool = False) -> Cmi5Regist
     enrolment = _enrolment(activity, user)
     latest = current_registration(activity, user)
     enrolment_id = getattr(enrolment, "id", None)
-    if latest is not None and not new_attempt and (enrolment_id is None or latest.enrolment_id == enrolment_id):
+    same_enrolment = latest is not None and (enrolment_id is None or latest.enrolment_id == enrolment_id)
+    if same_enrolment and not new_attempt:
         return latest
     registration = Cmi5Registration(activity_id=activity.id, user_id=user.id, enrolment_id=enrolment_id,
                                 attempt=(latest.attempt + 1) if latest else 1, registration=str(uuid.uuid4()),
@@ -237,7 +241,7 @@ def au_state(registration: Cmi5Registration, au: Cmi5AU) -> AUState:
     return state
 
 
-# --- moveOn ----------------------------------------------------------------------------------------------------
+# --- moveOn -------------------------------------------------------------------------------------------------
 
 def move_on_met(move_on: str, *, completed: bool, passed: bool, waived: bool = False) -> bool:
     """cmi5 §13.1.4 moveOn, with §9.3.9: a waived AU has met its moveOn criteria."""
@@ -260,7 +264,8 @@ def _context(registration: Cmi5Registration, session_id: str, grouping: str, *, 
     if moveon:
         category.append({"objectType": "Activity", "id": CATEGORY_MOVEON})
     return {"registration": registration.registration,
-            "contextActivities": {"category": category, "grouping": [{"objectType": "Activity", "id": grouping}]},
+            "contextActivities": {"category": category,
+                                  "grouping": [{"objectType": "Activity", "id": grouping}]},
             "extensions": {EXT_SESSION: session_id, **(extensions or {})}}
 
 
@@ -276,7 +281,8 @@ def evaluate(registration: Cmi5Registration, session_id: str | None) -> list[str
     now = utcnow()
     for au in course.aus:
         state = states.get(au.id)
-        met = move_on_met(au.move_on, completed=bool(state and state.completed), passed=bool(state and state.passed),
+        met = move_on_met(au.move_on, completed=bool(state and state.completed),
+                          passed=bool(state and state.passed),
                           waived=bool(state and state.waived))
         if met:
             satisfied_aus.add(au.publisher_id)
@@ -291,12 +297,15 @@ def evaluate(registration: Cmi5Registration, session_id: str | None) -> list[str
     user = registration.user
     for block in sorted(course.blocks, key=lambda b: -len(b.parent_ids)):
         inside = [au for au in course.aus if block.publisher_id in (au.parent_ids or [])]
-        if inside and all(au.publisher_id in satisfied_aus for au in inside) and block.publisher_id not in already:
-            _satisfied_statement(registration, user, block.lms_iri, TYPE_BLOCK, block.publisher_id, block.title, sid)
+        done = inside and all(au.publisher_id in satisfied_aus for au in inside)
+        if done and block.publisher_id not in already:
+            _satisfied_statement(registration, user, block.lms_iri, TYPE_BLOCK, block.publisher_id,
+                                 block.title, sid)
             newly.append(block.publisher_id)
     course_done = all(au.publisher_id in satisfied_aus for au in course.aus)
     if course_done and course.publisher_id not in already:
-        _satisfied_statement(registration, user, course.lms_iri, TYPE_COURSE, course.publisher_id, course.title, sid)
+        _satisfied_statement(registration, user, course.lms_iri, TYPE_COURSE, course.publisher_id,
+                             course.title, sid)
         newly.append(course.publisher_id)
     if newly:
         registration.satisfied = list(already) + newly
@@ -317,7 +326,8 @@ def _lang_map(value: dict) -> dict:
     return {(lang if lang != "und" else "en"): text for lang, text in (value or {}).items()} or {"en": "-"}
 
 
-def _report(course: Cmi5Course, registration: Cmi5Registration, states: dict[int, AUState], course_done: bool) -> None:
+def _report(course: Cmi5Course, registration: Cmi5Registration, states: dict[int, AUState],
+            course_done: bool) -> None:
     from lms.courses.results import report_result
 
     states = au_states(registration)
@@ -397,7 +407,8 @@ def launch(activity, au: Cmi5AU, user, *, mode: str = "Normal") -> tuple[Cmi5Ses
                       au.lms_iri, ifi, registration.registration)
     if docs.get_document(docs.AGENT_PROFILE, LEARNER_PREFERENCES, None, ifi) is None:
         docs.put_document(docs.AGENT_PROFILE, LEARNER_PREFERENCES,
-                          json.dumps(learner_preferences(user)).encode("utf-8"), "application/json", None, ifi)
+                          json.dumps(learner_preferences(user)).encode("utf-8"), "application/json", None,
+                          ifi)
     base = content_base_url(au)
     session.launch_url = base
     extensions = {EXT_LAUNCH_MODE: mode, EXT_LAUNCH_URL: base, EXT_MOVE_ON: au.move_on}
@@ -481,7 +492,8 @@ def abandon_idle_sessions(idle: timedelta | None = None, registration: Cmi5Regis
         idle = timedelta(seconds=int(current_app.config.get("CMI5_ABANDON_AFTER_SECONDS") or 4 * 3600))
     cutoff = utcnow() - idle
     sessions = db.session.scalars(select(Cmi5Session).where(
-        Cmi5Session.terminated_at.is_(None), Cmi5Session.abandoned_at.is_(None), Cmi5Session.au_id.is_not(None),
+        Cmi5Session.terminated_at.is_(None), Cmi5Session.abandoned_at.is_(None),
+        Cmi5Session.au_id.is_not(None),
         func.coalesce(Cmi5Session.last_statement_at, Cmi5Session.launched_at) < cutoff,
         *([Cmi5Session.registration_id == registration.id] if registration is not None else []))).all()
     for session in sessions:
@@ -500,11 +512,13 @@ def waive(activity, au: Cmi5AU, user, reason: str = "Administrative") -> str:
         raise DomainError(_("This AU is already waived for this registration."), code="cmi5_already_waived",
                           status=409)
     session_id = str(uuid.uuid4())
-    db.session.add(Cmi5Session(session_id=session_id, registration=registration, au=None, launch_mode="Normal",
+    db.session.add(Cmi5Session(session_id=session_id, registration=registration, au=None,
+                               launch_mode="Normal",
                                launched_at=utcnow(), terminated_at=utcnow(), verbs=["waived"]))
     statement_id = emit({"actor": learner_actor(user), "verb": _verb("waived"),
                          "object": {"objectType": "Activity", "id": au.lms_iri},
-                         "result": {"success": True, "completion": True, "extensions": {EXT_REASON: reason.strip()}},
+                         "result": {"success": True, "completion": True,
+                                    "extensions": {EXT_REASON: reason.strip()}},
                          "context": _context(registration, session_id, au.publisher_id, moveon=True),
                          "timestamp": _timestamp()})
     state.waived = True
@@ -525,7 +539,7 @@ def session_for_credential(key: str, *, lock: bool = False) -> Cmi5Session | Non
     return db.session.scalar(query.with_for_update() if lock else query)
 
 
-# --- TinCan launch ---------------------------------------------------------------------------------------------
+# --- TinCan launch ------------------------------------------------------------------------------------------
 
 def tincan_launch(activity, user) -> str:
     """The TinCan ("Rustici launch") URL: endpoint, auth, actor, registration and activity_id, with a

@@ -49,18 +49,22 @@ CMI5_MESSAGES: dict[str, str] = {
     "cmi5_objective_undeclared": N_("The <%(element)s> %(id)s refers to the objective %(idref)s, which the "
                                     "course does not declare (cmi5 §13.1.3)."),
     "cmi5_url_missing": N_("The AU %(id)s has no launch URL (cmi5 §13.1.4 url is required)."),
-    "cmi5_url_invalid": N_("The launch URL %(url)s of the AU %(id)s is not a valid URL (cmi5 §13.1.4: RFC 1738)."),
+    "cmi5_url_invalid": N_("The launch URL %(url)s of the AU %(id)s is not a valid URL "
+                           "(cmi5 §13.1.4: RFC 1738)."),
     "cmi5_url_relative_without_zip": N_("The AU %(id)s has the relative URL %(url)s, but a course structure "
                                         "without a zip must use fully qualified URLs (cmi5 §14.2)."),
-    "cmi5_url_file_missing": N_("The AU %(id)s launches %(url)s, which is not in the zip (cmi5 §14.1: a relative "
+    "cmi5_url_file_missing": N_("The AU %(id)s launches %(url)s, which is not in the zip "
+                                "(cmi5 §14.1: a relative "
                                 "URL must point into the package)."),
     "cmi5_url_reserved_parameter": N_("The launch URL of the AU %(id)s already has the query parameter "
                                       "%(name)s, which the LMS adds at launch (cmi5 §8.1)."),
     "cmi5_move_on_invalid": N_("The moveOn %(value)s of the AU %(id)s is not one of NotApplicable, Passed, "
                                "Completed, CompletedAndPassed, CompletedOrPassed (cmi5 §13.1.4)."),
-    "cmi5_mastery_score_invalid": N_("The masteryScore %(value)s of the AU %(id)s is not a decimal between 0 and "
+    "cmi5_mastery_score_invalid": N_("The masteryScore %(value)s of the AU %(id)s is not a decimal "
+                                     "between 0 and "
                                      "1 with at most 4 decimal places (cmi5 §13.1.4)."),
-    "cmi5_launch_method_invalid": N_("The launchMethod %(value)s of the AU %(id)s is not AnyWindow or OwnWindow "
+    "cmi5_launch_method_invalid": N_("The launchMethod %(value)s of the AU %(id)s is not AnyWindow or "
+                                     "OwnWindow "
                                      "(cmi5 §13.1.4)."),
     "cmi5_activity_type_invalid": N_("The activityType %(value)s of the AU %(id)s is not an absolute IRI "
                                      "(cmi5 §13.1.4)."),
@@ -153,7 +157,8 @@ def _parse(data: bytes, filename: str, issues: list[Issue]):
         return etree.fromstring(data.lstrip(), parser=secure_parser())
     except etree.XMLSyntaxError as exc:
         line, column = (exc.position if getattr(exc, "position", None) else (None, None))
-        issues.append(Issue(ERROR, "cmi5_xml_syntax", {"file": filename, "detail": exc.msg}, filename, line, column))
+        issues.append(Issue(ERROR, "cmi5_xml_syntax", {"file": filename, "detail": exc.msg}, filename, line,
+                            column))
         return None
 
 
@@ -337,7 +342,8 @@ def parse_course_structure(data: bytes, filename: str = CMI5_FILE,
 _ORDER = {
     "courseStructure": (r"^course (objectives )?((au|block) )+$", "course, objectives?, (au | block)+"),
     "course": (r"^title description $", "title, description"),
-    "block": (r"^title description (objectives )?((au|block) )+$", "title, description, objectives?, (au | block)+"),
+    "block": (r"^title description (objectives )?((au|block) )+$",
+              "title, description, objectives?, (au | block)+"),
     "au": (r"^title description (objectives )?url (launchParameters )?(entitlementKey )?$",
            "title, description, objectives?, url, launchParameters?, entitlementKey?"),
     "objective": (r"^(title description |description title )$", "title, description"),

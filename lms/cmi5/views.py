@@ -18,7 +18,7 @@ from .forms import LaunchForm, WaiveForm
 from .models import Cmi5AU, Cmi5Course, TinCanPackage
 
 
-# --- load and check ---------------------------------------------------------------------------------------------
+# --- load and check -----------------------------------------------------------------------------------------
 
 def _load_activity(activity_id: int, type_key: str) -> Activity:
     activity = db.get_or_404(Activity, activity_id)
@@ -61,7 +61,7 @@ def _tree(course: Cmi5Course, states: dict) -> list[dict]:
     return top
 
 
-# --- pages --------------------------------------------------------------------------------------------------------
+# --- pages --------------------------------------------------------------------------------------------------
 
 def view_course(activity_id: int):
     activity = _load_activity(activity_id, "cmi5")
@@ -155,7 +155,7 @@ def _content_access(activity: Activity) -> None:
         abort(403 if current_user.is_authenticated else 401)
 
 
-# --- TinCan -------------------------------------------------------------------------------------------------------
+# --- TinCan -------------------------------------------------------------------------------------------------
 
 def view_tincan(activity_id: int):
     activity = _load_activity(activity_id, "tincan")

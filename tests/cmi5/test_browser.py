@@ -30,7 +30,7 @@ def _package(tmp_path) -> Path:
 def test_learner_completes_and_passes_an_au_and_the_course_is_satisfied(page, live_server, browser_login, tmp_path,
                                                                         axe_check):
     course = make_course()
-    learner = make_user()
+    learner = make_user(language="ar")  # the pages in Arabic, right to left
     enrol(learner, course)
     row = import_cmi5(course, _package(tmp_path))
     db.session.commit()
@@ -38,11 +38,13 @@ def test_learner_completes_and_passes_an_au_and_the_course_is_satisfied(page, li
     browser_login(learner.username)
     page.goto(f"{live_server.url}/activities/{activity_id}/cmi5")
     assert page.locator("#cmi5-course-status .cmi5-satisfied").count() == 0
+    assert page.locator("html").get_attribute("dir") == "rtl"
     axe_check(page)
     page.click("form.cmi5-launch button[value=Normal]")
     frame = page.frame_locator("#cmi5-frame")
     frame.locator("#status").filter(has_text="ready Normal").wait_for()
-    assert "en" in frame.locator("#prefs").inner_text()
+    assert frame.locator("#prefs").inner_text() == "ar,fr,en"
+    axe_check(page, context="main")
     frame.locator("#finish").click()
     page.wait_for_url(f"{live_server.url}/activities/{activity_id}/cmi5", timeout=15000)
     page.locator("#cmi5-course-status .cmi5-satisfied").wait_for()
