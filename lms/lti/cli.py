@@ -57,6 +57,88 @@ def add_platform(issuer, client_id, deployment_ids, auth_url, token_url, jwks_ur
     click.echo(summary)
 
 
+def _platform_by_key(issuer: str, client_id: str | None):
+    from sqlalchemy import select
+
+    from .models import LtiPlatform
+
+    query = select(LtiPlatform).where(LtiPlatform.issuer == issuer)
+    if client_id:
+        query = query.where(LtiPlatform.client_id == client_id)
+    found = list(db.session.scalars(query))
+    if len(found) != 1:
+        raise click.ClickException("no such platform" if not found else "several platforms use this issuer: "
+                                   "give --client-id")
+    return found[0]
+
+
+@lti.command("link-context")
+@click.option("--issuer", required=True, help="The platform's issuer.")
+@click.option("--client-id", default=None, help="The platform's client id (needed when the issuer has several).")
+@click.option("--context-id", required=True, help="The platform course (context) id, as the launches send it.")
+@click.option("--course", "course_ref", required=True, help="Shortname of the Tamkeen course (enrolments go there).")
+@click.option("--section", "section_ref", default=None,
+              help="Land on this section of the course: its number (1 = first section) or #ID.")
+@click.option("--cohort", default=None, help="Cohort recorded on the enrolments made through this context.")
+@with_appcontext
+def link_context(issuer, client_id, context_id, course_ref, section_ref, cohort):
+    """Link a platform course to a course, optionally to one of its sections and/or a cohort."""
+    from sqlalchemy import select
+
+    from lms.courses.models import Course, Section
+
+    from .contexts import link_context as link
+
+    platform = _platform_by_key(issuer, client_id)
+    course = db.session.scalar(select(Course).where(Course.shortname == course_ref))
+    if course is None:
+        raise click.ClickException(f"no course with the shortname {course_ref}")
+    section = None
+    if section_ref:
+        if section_ref.startswith("#") and section_ref[1:].isdigit():
+            section = db.session.get(Section, int(section_ref[1:]))
+        elif section_ref.isdigit() and 1 <= int(section_ref) <= len(course.sections):
+            section = course.sections[int(section_ref) - 1]
+        if section is None or section.course_id != course.id:
+            raise click.ClickException(f"no section {section_ref} in the course {course_ref}")
+    try:
+        context = link(platform, context_id, course, section=section, cohort=cohort)
+    except DomainError as error:
+        raise click.ClickException(error.message)
+    summary = (f"context {context.id}: {context.context_id} → {course.shortname}"
+               f"{f' section #{section.id}' if section else ''}{f' cohort {context.cohort}' if context.cohort else ''}")
+    db.session.commit()
+    click.echo(summary)
+
+
+@lti.command("deactivate-platform")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None)
+@with_appcontext
+def deactivate_platform(issuer, client_id):
+    """Refuse the platform's launches from now on (its data is kept; add-platform or the screen reactivates)."""
+    from .platforms import set_platform_active
+
+    platform = set_platform_active(_platform_by_key(issuer, client_id), False)
+    summary = f"platform {platform.id} deactivated"
+    db.session.commit()
+    click.echo(summary)
+
+
+@lti.command("activate-platform")
+@click.option("--issuer", required=True)
+@click.option("--client-id", default=None)
+@with_appcontext
+def activate_platform(issuer, client_id):
+    """Accept the platform's launches again."""
+    from .platforms import set_platform_active
+
+    platform = set_platform_active(_platform_by_key(issuer, client_id), True)
+    summary = f"platform {platform.id} active"
+    db.session.commit()
+    click.echo(summary)
+
+
 @lti.command("add-consumer")
 @click.argument("key")
 @click.argument("secret")

@@ -33,7 +33,7 @@ from lms.core.errors import DomainError
 from lms.core.i18n import _
 
 from .models import LtiLaunch, LtiLoginState, LtiPlatform, LtiUsedToken
-from .platforms import DatabaseToolConf, find_deployment, find_platform, platform_public_key
+from .platforms import DatabaseToolConf, find_deployment, find_platform, platform_public_key, refuse_if_inactive
 
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
 STATE_TTL = timedelta(minutes=10)
@@ -96,6 +96,7 @@ def start_login(params) -> tuple[LtiLoginState, str, str]:
         raise LaunchRejected(_("The platform did not send a login hint."), "lti_no_login_hint")
     platform = find_platform(issuer, params.get("client_id"))
     if platform is None:
+        refuse_if_inactive(issuer, [params.get("client_id")])
         raise LaunchRejected(_("This platform is not registered with Tamkeen (unknown issuer or client id)."),
                              "lti_unknown_platform", 403)
     deployment_id = params.get("lti_deployment_id")
@@ -242,6 +243,8 @@ class TamkeenMessageLaunch(MessageLaunch):
         platforms = [p for p in (find_platform(issuer, c) for c in candidates) if p is not None]
         if not platforms:
             from .platforms import find_platforms
+
+            refuse_if_inactive(issuer, candidates)
 
             if not find_platforms(issuer):
                 raise LaunchRejected(_("This platform is not registered with Tamkeen (unknown issuer)."),

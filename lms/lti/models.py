@@ -139,9 +139,30 @@ class LtiContext(IdMixin, TimestampMixin, Model):
     lineitems_url: Mapped[str | None] = mapped_column(String(2048))
     ags_scopes: Mapped[list] = mapped_column(JSONType, default=list)
     roster_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optional narrowing set by an administrator: launches land on this section of the course (the
+    # enrolment is still in the whole course), and enrolments made through this context carry the cohort.
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("course_section.id", ondelete="SET NULL"))
+    cohort: Mapped[str | None] = mapped_column(String(100))
 
     platform: Mapped[LtiPlatform] = relationship()
     course: Mapped["Course | None"] = relationship("Course")  # noqa: F821
+    section: Mapped["Section | None"] = relationship("Section")  # noqa: F821
+
+
+class LtiEnrolmentCohort(IdMixin, TimestampMixin, Model):
+    """The cohort an enrolment came through (a platform context linked with a cohort tag). Kept here rather
+    than on ``Enrolment`` so the courses area stays unaware of LTI; reports join on ``enrolment_id``."""
+
+    __tablename__ = "lti_enrolment_cohort"
+    __table_args__ = (UniqueConstraint("enrolment_id", "context_pk"),
+                      Index("ix_lti_enrolment_cohort_course", "course_id", "cohort"))
+
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    cohort: Mapped[str] = mapped_column(String(100))
+
+    enrolment: Mapped["Enrolment"] = relationship("Enrolment")  # noqa: F821
 
 
 class LtiResourceLink(IdMixin, TimestampMixin, Model):

@@ -43,6 +43,26 @@ def find_platform(issuer: str | None, client_id: str | None) -> LtiPlatform | No
     return candidates[0] if len(candidates) == 1 else None
 
 
+def find_inactive_platform(issuer: str | None, client_id: str | None) -> LtiPlatform | None:
+    """The deactivated registration a refused login or launch was for (to say why it is refused)."""
+    if not issuer:
+        return None
+    query = select(LtiPlatform).where(LtiPlatform.issuer == issuer, LtiPlatform.active.is_(False))
+    if client_id:
+        query = query.where(LtiPlatform.client_id == client_id)
+    return db.session.scalars(query).first()
+
+
+def refuse_if_inactive(issuer: str | None, client_ids) -> None:
+    for client_id in client_ids or [None]:
+        if find_inactive_platform(issuer, client_id) is not None:
+            from .launch import LaunchRejected
+
+            raise LaunchRejected(_("This platform's registration is deactivated in Tamkeen: launches from it are "
+                                   "refused. A Tamkeen administrator can reactivate it on the LTI registrations "
+                                   "screen."), "lti_platform_inactive", 403)
+
+
 def find_deployment(platform: LtiPlatform, deployment_id: str | None) -> LtiDeployment | None:
     if not deployment_id:
         return None
@@ -75,6 +95,79 @@ def register_platform(*, issuer: str, client_id: str, auth_login_url: str, auth_
     for deployment_id in deployment_ids:
         add_deployment(platform, deployment_id)
     return platform
+
+
+def update_platform(platform: LtiPlatform, *, name: str, auth_login_url: str, auth_token_url: str, jwks_url: str,
+                    auth_audience: str | None, deployment_ids: list[str], role_map: dict,
+                    default_course_id: int | None) -> LtiPlatform:
+    """The admin screen's edit: every field but the (issuer, client id) key; the deployment list replaces the
+    registered one (a removed deployment's launches are refused from then on)."""
+    for url in (auth_login_url, auth_token_url, jwks_url):
+        if not url.startswith(("https://", "http://")):
+            raise DomainError(_("The platform URLs must start with https://."), code="lti_bad_url")
+    validate_role_map(role_map)
+    platform.name = name or platform.issuer
+    platform.auth_login_url = auth_login_url
+    platform.auth_token_url = auth_token_url
+    platform.auth_audience = auth_audience or None
+    if platform.jwks_url != jwks_url:
+        platform.jwks = None
+        platform.jwks_fetched_at = None
+    platform.jwks_url = jwks_url
+    platform.role_map = dict(role_map)
+    platform.default_course_id = default_course_id
+    wanted = list(dict.fromkeys(d.strip() for d in deployment_ids if d.strip()))
+    for deployment in list(platform.deployments):
+        if deployment.deployment_id not in wanted:
+            platform.deployments.remove(deployment)
+            db.session.delete(deployment)
+    db.session.flush()
+    for deployment_id in wanted:
+        add_deployment(platform, deployment_id)
+    db.session.expire(platform, ["deployments"])
+    return platform
+
+
+def set_platform_active(platform: LtiPlatform, active: bool) -> LtiPlatform:
+    """A deactivated platform keeps its data (accounts, links, grade targets); its launches are refused."""
+    platform.active = bool(active)
+    db.session.flush()
+    return platform
+
+
+def validate_role_map(mapping) -> dict:
+    from .roles import RANK
+
+    if not isinstance(mapping, dict) or any(not isinstance(k, str) or v not in RANK for k, v in mapping.items()):
+        raise DomainError(_("Each role must map to one of: %(roles)s.", roles=", ".join(RANK)), code="lti_bad_role_map")
+    return mapping
+
+
+def parse_role_map(text: str) -> dict:
+    """``Mentor = instructor`` lines (or a JSON object) → {role: course role}."""
+    text = (text or "").strip()
+    if not text:
+        return {}
+    if text.startswith("{"):
+        import json
+
+        try:
+            return validate_role_map(json.loads(text))
+        except ValueError:
+            raise DomainError(_("The role map is not valid JSON."), code="lti_bad_role_map")
+    mapping = {}
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        role, sep, target = line.rpartition("=")
+        if not sep or not role.strip():
+            raise DomainError(_("Write one role a line, as: Mentor = instructor."), code="lti_bad_role_map")
+        mapping[role.strip()] = target.strip().lower()
+    return validate_role_map(mapping)
+
+
+def format_role_map(mapping: dict | None) -> str:
+    return "\n".join(f"{role} = {target}" for role, target in sorted((mapping or {}).items()))
 
 
 def add_deployment(platform: LtiPlatform, deployment_id: str) -> LtiDeployment:

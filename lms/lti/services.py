@@ -237,12 +237,15 @@ def sync_roster(context: LtiContext) -> int:
     """Create the accounts and enrolments of the platform's roster; returns the number of active members."""
     from lms.courses.models import Course
 
+    from .contexts import record_cohort
     from .provisioning import enrol, link_user
     from .roles import course_role_for
 
     if not context.memberships_url or context.course_id is None:
         return 0
     platform = db.session.get(LtiPlatform, context.platform_id)
+    if platform is None or not platform.active:
+        return 0  # a deactivated platform is not called for rosters
     course = db.session.get(Course, context.course_id)
     count = 0
     for member in fetch_members(platform, context.memberships_url):
@@ -253,7 +256,8 @@ def sync_roster(context: LtiContext) -> int:
             continue
         user = link_user(platform.issuer, str(member["user_id"]), name=member.get("name"), email=member.get("email"),
                          platform_id=platform.id)
-        enrol(course, user, course_role_for(member.get("roles") or [], platform.role_map))
+        enrolment = enrol(course, user, course_role_for(member.get("roles") or [], platform.role_map))
+        record_cohort(enrolment, context)
         count += 1
     context.roster_synced_at = utcnow()
     db.session.flush()

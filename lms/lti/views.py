@@ -12,9 +12,10 @@ from werkzeug.routing import BuildError
 from lms.core.db import db, utcnow
 from lms.core.i18n import _
 from lms.core.permissions import require
-from lms.courses.models import Activity, Course
+from lms.courses.models import Activity, Course, Section
 
 from . import keys, lti11, registration
+from .contexts import landing_section, record_cohort
 from .launch import (LTI, LaunchRejected, NeedsPlatformStorage, TamkeenMessageLaunch, cookie_options, start_login,
                      state_cookie_name, tool_url)
 from .models import LtiConsumer, LtiContext, LtiLaunch, LtiPlatform
@@ -86,7 +87,8 @@ def launch():
                                "must choose the course or activity (Deep Linking) first."), "lti_no_target", 404)
     if context is not None and context.course_id is None:
         context.course_id = course.id
-    enrol(course, user, role)
+    enrolment = enrol(course, user, role)
+    record_cohort(enrolment, context)
     if activity is not None and resource_claim:
         ags = claims.get("https://purl.imsglobal.org/spec/lti-ags/claim/endpoint") or {}
         remember_grade_target(user, activity, source_key=f"p{platform.id}", resource_link_id=str(resource_claim["id"]),
@@ -95,7 +97,7 @@ def launch():
         from .services import enqueue_roster_sync
 
         enqueue_roster_sync(context)
-    landing = landing_url(course, activity)
+    landing = landing_url(course, activity, landing_section(context, course) if activity is None else None)
     record = message.save(user.id, landing)
     _sign_in(user)
     if message.form.get("lti_storage_checked"):
@@ -109,8 +111,11 @@ def _sign_in(user) -> None:
     session[EMBED_KEY] = True
 
 
-def landing_url(course: Course, activity: Activity | None) -> str:
-    """The course page or the activity's player; the courses area's pages when they exist."""
+def landing_url(course: Course, activity: Activity | None, section: Section | None = None) -> str:
+    """The course page, the section the platform context is linked to, or the activity's player; the
+    courses area's pages when they exist."""
+    if activity is None and section is not None:
+        return url_for("lti.show_section", section_id=section.id)
     if activity is not None:
         if "courses.view_activity" in current_app.view_functions:
             try:
@@ -181,6 +186,17 @@ def show_course(course_id: int):
     return render_template("lti/course.html", course=course, activity_url=_activity_url)
 
 
+def show_section(section_id: int):
+    """Where a platform course linked to one section of a Tamkeen course lands."""
+    section = db.get_or_404(Section, section_id)
+    course = section.course
+    require("course.participate", course)
+    if not section.visible:
+        abort(404)
+    return render_template("lti/section.html", course=course, section=section, activity_url=_activity_url,
+                           course_url=landing_url(course, None))
+
+
 def _activity_url(activity: Activity) -> str:
     return landing_url(activity.course, activity)
 
@@ -231,6 +247,11 @@ def deep_link_submit(launch_id: str):
 
     record = _deep_link_launch(launch_id)
     platform = db.session.get(LtiPlatform, record.platform_id)
+    if platform is None or not platform.active:
+        from .platforms import refuse_if_inactive
+
+        refuse_if_inactive(platform.issuer if platform else None, [platform.client_id if platform else None])
+        abort(404)
     chosen = request.form.getlist("item")
     if not chosen:
         flash(_("Choose at least one course or activity."), "error")
@@ -254,16 +275,165 @@ def lti11_launch():
 def admin():
     require("lti.manage")
     platforms = list(db.session.scalars(select(LtiPlatform).order_by(LtiPlatform.issuer, LtiPlatform.client_id)))
-    contexts = list(db.session.scalars(select(LtiContext).where(LtiContext.course_id.is_not(None))
-                                       .order_by(LtiContext.id.desc()).limit(100)))
+    contexts = list(db.session.scalars(select(LtiContext).order_by(LtiContext.id.desc()).limit(100)))
     consumers = list(db.session.scalars(select(LtiConsumer).order_by(LtiConsumer.key)))
     from .forms import ConsumerForm, PlatformForm, SimpleForm
 
     platform_form, consumer_form = PlatformForm(prefix="p"), ConsumerForm(prefix="c")
+    context_form = _context_form(prefix="x")
     return render_template("lti/admin.html", platforms=platforms, consumers=consumers, contexts=contexts,
-                           tool=tool_urls(),
+                           tool=tool_urls(), context_form=context_form,
                            platform_form=platform_form, consumer_form=consumer_form, simple_form=SimpleForm(),
                            invite_url=session.pop("lti_invite_url", None), current_key=keys.current_key())
+
+
+# -- administration: editing and deactivating platforms ------------------------------------------------------------
+def _course_choices(blank: str | None = None) -> list[tuple[int, str]]:
+    choices = [(0, blank)] if blank is not None else []
+    for course in db.session.scalars(select(Course).order_by(Course.shortname)):
+        choices.append((course.id, f"{course.shortname} — {course.display_title}"))
+    return choices
+
+
+def _section_choices() -> dict[str, list[tuple[int, str]]]:
+    groups: dict[str, list[tuple[int, str]]] = {_("Whole course"): [(0, _("The whole course"))]}
+    for course in db.session.scalars(select(Course).order_by(Course.shortname)):
+        if course.sections:
+            groups[course.shortname] = [(section.id, section.display_title or _("Section %(n)d", n=index))
+                                        for index, section in enumerate(course.sections, start=1)]
+    return groups
+
+
+def _context_form(context: LtiContext | None = None, **kwargs):
+    from .forms import ContextLinkForm
+
+    form = ContextLinkForm(**kwargs)
+    form.platform.choices = [(p.id, f"{p.name} ({p.client_id})") for p in
+                             db.session.scalars(select(LtiPlatform).order_by(LtiPlatform.name, LtiPlatform.id))]
+    form.course.choices = _course_choices()
+    form.section.choices = _section_choices()
+    if context is not None and request.method == "GET":
+        form.platform.data = context.platform_id
+        form.context_id.data = context.context_id
+        form.course.data = context.course_id or 0
+        form.section.data = context.section_id or 0
+        form.cohort.data = context.cohort or ""
+    return form
+
+
+def admin_edit_platform(platform_id: int):
+    require("lti.manage")
+    from lms.core.errors import DomainError
+
+    from .forms import ActiveForm, PlatformEditForm
+    from .platforms import format_role_map, parse_role_map, update_platform
+
+    platform = db.get_or_404(LtiPlatform, platform_id)
+    form = PlatformEditForm()
+    form.default_course.choices = _course_choices(blank=_("None"))
+    if request.method == "GET":
+        form.name.data = platform.name
+        form.auth_url.data = platform.auth_login_url
+        form.token_url.data = platform.auth_token_url
+        form.jwks_url.data = platform.jwks_url
+        form.audience.data = platform.auth_audience or ""
+        form.deployment_ids.data = "\n".join(d.deployment_id for d in platform.deployments)
+        form.role_map.data = format_role_map(platform.role_map)
+        form.default_course.data = platform.default_course_id or 0
+    elif form.validate_on_submit():
+        try:
+            update_platform(platform, name=form.name.data.strip(), auth_login_url=form.auth_url.data.strip(),
+                            auth_token_url=form.token_url.data.strip(), jwks_url=form.jwks_url.data.strip(),
+                            auth_audience=(form.audience.data or "").strip() or None,
+                            deployment_ids=(form.deployment_ids.data or "").replace(",", "\n").splitlines(),
+                            role_map=parse_role_map(form.role_map.data),
+                            default_course_id=form.default_course.data or None)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The platform registration is saved."), "success")
+            return redirect(url_for("lti.admin"))
+    else:
+        flash(_("Please fill in every field of the platform with valid URLs."), "error")
+    return render_template("lti/platform_edit.html", platform=platform, form=form, active_form=ActiveForm()), \
+        (200 if request.method == "GET" else 400)
+
+
+def admin_platform_active(platform_id: int):
+    require("lti.manage")
+    from .forms import ActiveForm
+    from .platforms import set_platform_active
+
+    platform = db.get_or_404(LtiPlatform, platform_id)
+    form = ActiveForm()
+    if not form.validate_on_submit() or form.active.data not in ("0", "1"):
+        abort(400)
+    set_platform_active(platform, form.active.data == "1")
+    if platform.active:
+        flash(_("The platform %(name)s is active again: its launches are accepted.", name=platform.name), "success")
+    else:
+        flash(_("The platform %(name)s is deactivated: its launches are refused.", name=platform.name), "success")
+    return redirect(url_for("lti.admin"))
+
+
+# -- administration: platform courses → course, section, cohort ------------------------------------------------------
+def _save_context_link(form, context: LtiContext | None):
+    from lms.core.errors import DomainError
+
+    from .contexts import link_context, update_link
+
+    course = db.session.get(Course, form.course.data) if form.course.data else None
+    section = db.session.get(Section, form.section.data) if form.section.data else None
+    if course is None:
+        flash(_("Choose a Tamkeen course."), "error")
+        return False
+    try:
+        if context is None:
+            platform = db.get_or_404(LtiPlatform, form.platform.data)
+            link_context(platform, form.context_id.data, course, section=section, cohort=form.cohort.data)
+        else:
+            update_link(context, course, section=section, cohort=form.cohort.data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return False
+    flash(_("The platform course is linked."), "success")
+    return True
+
+
+def admin_link_context():
+    require("lti.manage")
+    form = _context_form(prefix="x")
+    if not form.validate_on_submit():
+        flash(_("Choose a platform, a platform course id and a Tamkeen course."), "error")
+    else:
+        _save_context_link(form, None)
+    return redirect(url_for("lti.admin"))
+
+
+def admin_edit_context(context_id: int):
+    require("lti.manage")
+    context = db.get_or_404(LtiContext, context_id)
+    form = _context_form(context)
+    form.platform.render_kw = {"disabled": True}
+    form.context_id.render_kw = {"readonly": True}
+    if request.method == "POST":
+        form.platform.data, form.context_id.data = context.platform_id, context.context_id
+        if form.validate_on_submit() and _save_context_link(form, context):
+            return redirect(url_for("lti.admin"))
+        return render_template("lti/context_edit.html", context=context, form=form), 400
+    return render_template("lti/context_edit.html", context=context, form=form)
+
+
+def course_cohorts(course_id: int):
+    """Enrolments of a course by the cohort they came through (a platform context's cohort tag)."""
+    from .contexts import cohort_enrolments, cohorts_of_enrolments, course_cohorts as cohorts_of_course
+
+    course = db.get_or_404(Course, course_id)
+    require("course.view_reports", course)
+    cohort = (request.args.get("cohort") or "").strip() or None
+    enrolments = cohort_enrolments(course.id, cohort)
+    return render_template("lti/cohorts.html", course=course, cohort=cohort, cohorts=cohorts_of_course(course.id),
+                           enrolments=enrolments, tags=cohorts_of_enrolments([e.id for e in enrolments]))
 
 
 def tool_urls() -> dict:
