@@ -6,11 +6,15 @@ JSON mapping ``{"ar": ..., "fr": ..., "en": ...}`` shown with :func:`localized`.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import dates as babel_dates
 
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Babel, force_locale as _force_locale
-from flask_babel import format_date, format_datetime, format_decimal, format_number  # noqa: F401 (re-export)
+from flask_babel import format_decimal, format_number  # noqa: F401 (re-export)
 from flask_babel import get_locale as _babel_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -98,6 +102,51 @@ def localized_language(value, language: str | None = None) -> str | None:
     return next((k for k, v in value.items() if v), None)
 
 
+def user_timezone() -> ZoneInfo:
+    """The signed-in user's zone, else the site's (Africa/Casablanca)."""
+    from flask_login import current_user
+
+    name = None
+    if has_request_context() and current_user and getattr(current_user, "is_authenticated", False):
+        name = getattr(current_user, "timezone", None)
+    try:
+        return ZoneInfo(name or current_app.config["DEFAULT_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Africa/Casablanca")
+
+
+def to_local(value: datetime) -> datetime:
+    """UTC (stored) → the user's zone. zoneinfo reads the system tz database: pytz, which Babel would use,
+    lacks Morocco's rules after 2026 and would show times an hour off."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(user_timezone())
+
+
+def _babel_locale_or_default():
+    return _babel_locale() or current_app.config.get("DEFAULT_LOCALE", "ar")
+
+
+def format_datetime(value: datetime | None = None, format: str | None = None, rebase: bool = True) -> str:
+    value = value or datetime.now(timezone.utc)
+    if rebase:
+        value = to_local(value)
+    return babel_dates.format_datetime(value, format or "medium", locale=_babel_locale_or_default())
+
+
+def format_date(value: date | datetime | None = None, format: str | None = None, rebase: bool = True) -> str:
+    value = value or datetime.now(timezone.utc)
+    if isinstance(value, datetime) and rebase:
+        value = to_local(value).date()
+    return babel_dates.format_date(value, format or "medium", locale=_babel_locale_or_default())
+
+
+def format_time(value: datetime, format: str | None = None, rebase: bool = True) -> str:
+    if rebase:
+        value = to_local(value)
+    return babel_dates.format_time(value, format or "short", locale=_babel_locale_or_default())
+
+
 @contextmanager
 def force_locale(language: str | None):
     """Render something (a mail, a PDF) in another person's language."""
@@ -130,6 +179,8 @@ def init_app(app, project_root: Path) -> None:
     app.jinja_env.filters["loc_lang"] = loc_lang
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
     app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
+    app.jinja_env.filters["time"] = lambda v, fmt="short": format_time(v, fmt) if v else ""
+    app.jinja_env.filters["localtime"] = lambda v: to_local(v) if v else None
     app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
 
     @app.context_processor

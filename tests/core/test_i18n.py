@@ -67,3 +67,15 @@ def test_dates_are_formatted_for_morocco(app):
 
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         assert format_date(datetime(2026, 3, 5, tzinfo=timezone.utc), "long") == "5 mars 2026"
+
+
+def test_times_are_shown_in_casablanca_time_with_current_rules(app):
+    """Morocco's offset changes (UTC+1, UTC+0 during Ramadan); pytz lacks the rules after 2026."""
+    from datetime import datetime, timezone
+
+    from lms.core.i18n import format_datetime, format_time
+
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        summer_2027 = datetime(2027, 6, 1, 17, 0, tzinfo=timezone.utc)
+        assert format_time(summer_2027, "HH:mm") == "18:00"
+        assert "18:00" in format_datetime(summer_2027, "short")
