@@ -15,6 +15,8 @@ _rules = [
     ("/activities/<int:activity_id>/cmi5", "view_course", views.view_course, ["GET"], True),
     ("/activities/<int:activity_id>/cmi5/aus/<int:au_id>/launch", "launch_au", views.launch_au, ["POST"],
      True),
+    ("/activities/<int:activity_id>/cmi5/learners", "learners", views.learners, ["GET"], True),
+    ("/activities/<int:activity_id>/cmi5/waive", "waive_form", views.waive_from_form, ["POST"], True),
     ("/activities/<int:activity_id>/cmi5/attempts/new", "new_attempt", views.new_attempt, ["POST"], True),
     ("/activities/<int:activity_id>/cmi5/aus/<int:au_id>/waive/<int:user_id>", "waive_au", views.waive_au,
      ["POST"], True),

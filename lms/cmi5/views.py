@@ -80,7 +80,8 @@ def view_course(activity_id: int):
     return render_template("cmi5/course.html", activity=activity, course=course, tree=_tree(course, states),
                            registration=registration, satisfied=satisfied, learner=learner,
                            course_satisfied=course.publisher_id in satisfied, form=LaunchForm(),
-                           waive_form=WaiveForm(), can_edit=can(current_user, "course.edit", activity.course))
+                           waive_form=WaiveForm(), can_edit=can(current_user, "course.edit", activity.course),
+                           can_grade=can(current_user, "course.grade", activity.course))
 
 
 def launch_au(activity_id: int, au_id: int):
@@ -107,6 +108,34 @@ def new_attempt(activity_id: int):
     return redirect(url_for("cmi5.view_course", activity_id=activity.id))
 
 
+def learners(activity_id: int):
+    """Staff: each learner's registration, satisfied AUs and the course; waive an AU for a learner."""
+    from sqlalchemy import select
+
+    from lms.accounts.models import User
+    from lms.courses.models import CourseRole, Enrolment
+
+    activity = db.get_or_404(Activity, activity_id)
+    if activity.type_key != "cmi5":
+        abort(404)
+    require("course.grade", activity.course)
+    course = Cmi5Course.for_activity(activity.id)
+    if course is None:
+        abort(404)
+    users = db.session.scalars(select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.course_id == activity.course_id, Enrolment.role == CourseRole.learner)
+        .order_by(User.full_name, User.username)).all()
+    rows = []
+    for user in users:
+        registration = services.current_registration(activity, user)
+        states = services.au_states(registration) if registration else {}
+        open_aus = [au for au in course.aus if not (states.get(au.id) and states[au.id].satisfied)]
+        rows.append({"user": user, "registration": registration, "open_aus": open_aus,
+                     "satisfied": len(course.aus) - len(open_aus),
+                     "course_satisfied": bool(registration and course.publisher_id in (registration.satisfied or []))})
+    return render_template("cmi5/learners.html", activity=activity, course=course, rows=rows, form=WaiveForm())
+
+
 def waive_au(activity_id: int, au_id: int, user_id: int):
     from lms.accounts.models import User
 
@@ -120,6 +149,16 @@ def waive_au(activity_id: int, au_id: int, user_id: int):
     services.waive(activity, au, learner, form.reason.data)
     flash(_("The AU was waived."), "success")
     return redirect(request.referrer or url_for("cmi5.view_course", activity_id=activity.id))
+
+
+def waive_from_form(activity_id: int):
+    """The learners page's waive form: the AU and the learner come as form fields."""
+    au_id = request.form.get("au_id", type=int)
+    user_id = request.form.get("user_id", type=int)
+    if not au_id or not user_id:
+        abort(400)
+    response = waive_au(activity_id, au_id, user_id)
+    return redirect(url_for("cmi5.learners", activity_id=activity_id)) if response.status_code == 302 else response
 
 
 def fetch_token(token: str):

@@ -295,3 +295,25 @@ def test_launch_data_is_read_only_for_the_au(db, client, auth, tmp_path, method)
     own = client.put("/xapi/activities/state", headers=au.headers(), json={"page": 3},
                      query_string={**query, "stateId": "bookmark"})
     assert own.status_code == 204
+
+
+def test_learners_page_lists_progress_and_waives(db, client, tmp_path):
+    from tests.factories import enrol, make_user
+
+    row, learner = setup_course(tmp_path, [au_xml(f"{BASE}/au/1", attrs={"moveOn": "Completed"}),
+                                           au_xml(f"{BASE}/au/2", attrs={"moveOn": "Passed"})])
+    teacher = make_user()
+    enrol(teacher, row.activity.course, role="instructor")
+    sign_in(client, learner)
+    assert client.get(f"/activities/{row.activity_id}/cmi5/learners").status_code == 403
+    sign_in(client, teacher)
+    page = client.get(f"/activities/{row.activity_id}/cmi5/learners")
+    assert page.status_code == 200 and learner.full_name.encode() in page.data and b"0 / 2" in page.data
+    for au in row.aus:
+        response = client.post(f"/activities/{row.activity_id}/cmi5/waive",
+                               data={"au_id": au.id, "user_id": learner.id, "reason": "Equivalent AU"})
+        assert response.status_code == 302
+    page = client.get(f"/activities/{row.activity_id}/cmi5/learners")
+    assert b"2 / 2" in page.data
+    assert len(query_statements(verb=VERBS["waived"])) == 2
+    assert get_result(row.activity, learner).completed
