@@ -130,10 +130,11 @@ def learners(activity_id: int):
         registration = services.current_registration(activity, user)
         states = services.au_states(registration) if registration else {}
         open_aus = [au for au in course.aus if not (states.get(au.id) and states[au.id].satisfied)]
+        done = bool(registration and course.publisher_id in (registration.satisfied or []))
         rows.append({"user": user, "registration": registration, "open_aus": open_aus,
-                     "satisfied": len(course.aus) - len(open_aus),
-                     "course_satisfied": bool(registration and course.publisher_id in (registration.satisfied or []))})
-    return render_template("cmi5/learners.html", activity=activity, course=course, rows=rows, form=WaiveForm())
+                     "satisfied": len(course.aus) - len(open_aus), "course_satisfied": done})
+    return render_template("cmi5/learners.html", activity=activity, course=course, rows=rows,
+                           form=WaiveForm())
 
 
 def waive_au(activity_id: int, au_id: int, user_id: int):
@@ -158,7 +159,9 @@ def waive_from_form(activity_id: int):
     if not au_id or not user_id:
         abort(400)
     response = waive_au(activity_id, au_id, user_id)
-    return redirect(url_for("cmi5.learners", activity_id=activity_id)) if response.status_code == 302 else response
+    if response.status_code != 302:
+        return response
+    return redirect(url_for("cmi5.learners", activity_id=activity_id))
 
 
 def fetch_token(token: str):
