@@ -78,3 +78,15 @@ def browser_session():
         return session
 
     return make
+
+
+def sign_in(client, user) -> None:
+    """Sign the test client in without the password form (argon2 is slow on a loaded machine; the login
+    form has its own tests). CSRF is switched off for the client: ``live_server`` turns it on."""
+    from flask import current_app
+
+    _db.session.commit()
+    current_app.config["WTF_CSRF_ENABLED"] = False
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.get_id())
+        session["_fresh"] = True
