@@ -9,6 +9,7 @@ from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import IdMixin, JSONType, Model, TimestampMixin, UTCDateTime, UUIDMixin
+from lms.core.db import enum_column as _enum
 from lms.core.i18n import _l, localized
 
 
@@ -48,10 +49,6 @@ class AdministrationLevel(enum.Enum):
         return {AdministrationLevel.central: _l("Central"), AdministrationLevel.local: _l("Local")}[self]
 
 
-def _enum(enum_class, name):
-    # Stored as plain strings (values), portable on both engines and easy to extend in migrations.
-    return Enum(enum_class, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
 
 
 class Administration(IdMixin, TimestampMixin, Model):

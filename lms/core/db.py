@@ -9,7 +9,7 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, MetaData, String, event, types
+from sqlalchemy import JSON, DateTime, Enum, MetaData, String, event, types
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -33,6 +33,13 @@ Model = db.Model
 
 # JSON everywhere, JSONB on PostgreSQL (indexable, compact).
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def enum_column(enum_class, name: str) -> Enum:
+    """An enum stored as its values in a plain string column: portable across both engines and extended
+    by a migration without ALTER TYPE."""
+    return Enum(enum_class, name=name, native_enum=False, length=32,
+                values_callable=lambda members: [m.value for m in members], validate_strings=True)
 
 
 def utcnow() -> datetime:
