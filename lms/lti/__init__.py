@@ -11,12 +11,9 @@ def init_app(app):
 
     from . import lti11, permissions, services  # noqa: F401 — registers rules and outbox handlers
 
-    app.config.setdefault("LTI_CLOCK_SKEW_SECONDS", 60)
-    app.config.setdefault("LTI_MAX_TOKEN_AGE_SECONDS", 600)
-    app.config.setdefault("LTI_JWKS_MIN_REFRESH_SECONDS", 10)
-    app.config.setdefault("LTI_KEY_RETIRE_GRACE_HOURS", 72)
-    app.config.setdefault("LTI11_TIMESTAMP_WINDOW_SECONDS", 300)
-    app.config.setdefault("LTI_ROLE_MAP", {})
+    from .settings import install_defaults
+
+    install_defaults(app)  # LMS_LTI_* environment variables, already in app.config, win
     result_recorded.connect(services.on_result_recorded, weak=False)
 
     @app.context_processor

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import current_app
 from jwcrypto.jwk import JWK
 from sqlalchemy import select
 
@@ -66,7 +65,9 @@ def rotate() -> LtiToolKey:
 
 
 def _grace() -> timedelta:
-    return timedelta(hours=int(current_app.config.get("LTI_KEY_RETIRE_GRACE_HOURS", DEFAULT_GRACE_HOURS)))
+    from .settings import setting
+
+    return timedelta(hours=setting("LTI_KEY_RETIRE_GRACE_HOURS"))
 
 
 def prune() -> int:

@@ -34,9 +34,9 @@ from lms.core.i18n import _
 
 from .models import LtiLaunch, LtiLoginState, LtiPlatform, LtiUsedToken
 from .platforms import DatabaseToolConf, find_deployment, find_platform, platform_public_key, refuse_if_inactive
+from .settings import setting
 
 ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
-STATE_TTL = timedelta(minutes=10)
 STATE_COOKIE_PREFIX = "lti1p3-state-"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 MESSAGE_TYPES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
@@ -114,7 +114,7 @@ def start_login(params) -> tuple[LtiLoginState, str, str]:
         state=secrets.token_urlsafe(32), nonce=secrets.token_urlsafe(32), platform_id=platform.id,
         browser_secret_hash=sha256(secret), storage_target=storage_target,
         storage_origin=_origin(platform.auth_login_url) if storage_target else None,
-        target_link_uri=target, expires_at=utcnow() + STATE_TTL)
+        target_link_uri=target, expires_at=utcnow() + timedelta(seconds=setting("LTI_STATE_TTL_SECONDS")))
     db.session.add(login_state)
     db.session.flush()
     query = {
@@ -270,7 +270,7 @@ class TamkeenMessageLaunch(MessageLaunch):
                 public_key = JWK.from_json(json.dumps(jwk)).export_to_pem()
             except Exception:  # noqa: BLE001 — an unusable key is a refusal, not a crash
                 raise LaunchRejected(_("The platform key cannot be read."), "lti_bad_key", 401)
-        skew = int(current_app.config.get("LTI_CLOCK_SKEW_SECONDS", 60))
+        skew = setting("LTI_CLOCK_SKEW_SECONDS")
         try:
             self.claims = jwt.decode(
                 self.form["id_token"], public_key, algorithms=[header["alg"]], audience=self.platform.client_id,
@@ -295,7 +295,7 @@ class TamkeenMessageLaunch(MessageLaunch):
         except jwt.PyJWTError as error:
             raise LaunchRejected(_("The id_token is not valid: %(why)s", why=str(error)), "lti_invalid_token", 401)
         # Limit how old a token can be even if the platform gives it a long life.
-        max_age = int(current_app.config.get("LTI_MAX_TOKEN_AGE_SECONDS", 600))
+        max_age = setting("LTI_MAX_TOKEN_AGE_SECONDS")
         if self.claims["iat"] < utcnow().timestamp() - max_age - skew:
             raise LaunchRejected(_("The launch has expired. Please launch again from the platform."),
                                  "lti_expired", 401)
@@ -352,7 +352,9 @@ class TamkeenMessageLaunch(MessageLaunch):
         if result.rowcount != 1:
             raise LaunchRejected(_("This launch has already been used. Please launch again from the platform."),
                                  "lti_replayed", 401)
-        expires = now + timedelta(hours=2)
+        # Kept at least as long as a token can be accepted (its age limit plus the skew), never less than 2 h.
+        expires = now + max(timedelta(hours=2), timedelta(seconds=setting("LTI_MAX_TOKEN_AGE_SECONDS")
+                                                          + 2 * setting("LTI_CLOCK_SKEW_SECONDS")))
         marks = {sha256(f"{self.platform.issuer}|nonce|{self.claims['nonce']}")}
         if self.claims.get("jti"):
             marks.add(sha256(f"{self.platform.issuer}|jti|{self.claims['jti']}"))
@@ -372,7 +374,8 @@ class TamkeenMessageLaunch(MessageLaunch):
     def save(self, user_id: int | None, landing_url: str | None = None) -> LtiLaunch:
         self._launch_id = secrets.token_urlsafe(32)
         record = LtiLaunch(launch_id=self._launch_id, platform_id=self.platform.id, user_id=user_id, data=self.claims,
-                           landing_url=landing_url, expires_at=utcnow() + timedelta(hours=2),
+                           landing_url=landing_url,
+                           expires_at=utcnow() + timedelta(seconds=setting("LTI_LAUNCH_TTL_SECONDS")),
                            via_platform_storage=bool(self.form.get("lti_storage_checked")))
         db.session.add(record)
         db.session.flush()

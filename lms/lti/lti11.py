@@ -16,7 +16,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
-from flask import current_app, request
+from flask import request
 from lxml import etree
 from oauthlib.oauth1 import Client, RequestValidator, SignatureOnlyEndpoint
 from oauthlib.oauth1.rfc5849 import SIGNATURE_HMAC_SHA1
@@ -28,7 +28,8 @@ from lms.core.outbox import outbox_handler
 
 from .launch import LaunchRejected
 from .models import LtiConsumer, LtiConsumerNonce, LtiGradeTarget
-from .platforms import HTTP_TIMEOUT, http_session
+from .platforms import http_session, http_timeout
+from .settings import setting
 
 PRINTABLE = set(string.ascii_letters + string.digits + string.punctuation)
 OUTCOMES_NS = "http://www.imsglobal.org/services/ltiv1p1/xsd/imsoms_v1p0"
@@ -54,7 +55,7 @@ class ConsumerValidator(RequestValidator):
 
     @property
     def timestamp_lifetime(self):
-        return int(current_app.config.get("LTI11_TIMESTAMP_WINDOW_SECONDS", 300))
+        return int(setting("LTI11_TIMESTAMP_WINDOW_SECONDS"))
 
     def check_client_key(self, client_key):
         return 1 <= len(client_key) <= 255 and set(client_key) <= PRINTABLE
@@ -169,7 +170,7 @@ def deliver_outcome(payload: dict) -> None:
     score = min(max(float(payload["score"]), 0.0), 1.0)
     body = replace_result_xml(target.result_sourcedid, score)
     headers = sign_outcome_request(consumer, target.outcome_url, body)
-    response = http_session().post(target.outcome_url, data=body, headers=headers, timeout=HTTP_TIMEOUT)
+    response = http_session().post(target.outcome_url, data=body, headers=headers, timeout=http_timeout())
     response.raise_for_status()
     tree = etree.fromstring(response.content)
     code = tree.findtext(f".//{{{OUTCOMES_NS}}}imsx_codeMajor")

@@ -18,7 +18,11 @@ from lms.core.i18n import _
 from . import keys
 from .models import LtiDeployment, LtiPlatform
 
-HTTP_TIMEOUT = 15
+def http_timeout() -> float:
+    from .settings import setting
+
+    return setting("LTI_HTTP_TIMEOUT_SECONDS")
+
 
 
 def http_session() -> requests.Session:
@@ -183,7 +187,7 @@ def add_deployment(platform: LtiPlatform, deployment_id: str) -> LtiDeployment:
 # -- the platform's keys ------------------------------------------------------------------------------
 def fetch_jwks(platform: LtiPlatform) -> dict:
     try:
-        response = http_session().get(platform.jwks_url, timeout=HTTP_TIMEOUT)
+        response = http_session().get(platform.jwks_url, timeout=http_timeout())
         response.raise_for_status()
         data = response.json()
     except (requests.RequestException, ValueError) as error:
@@ -211,7 +215,9 @@ def platform_public_key(platform: LtiPlatform, kid: str | None) -> dict | None:
     key = _find_key(platform.jwks, kid)
     if key is not None:
         return key
-    min_interval = timedelta(seconds=float(current_app.config.get("LTI_JWKS_MIN_REFRESH_SECONDS", 10)))
+    from .settings import setting
+
+    min_interval = timedelta(seconds=setting("LTI_JWKS_MIN_REFRESH_SECONDS"))
     if platform.jwks_fetched_at is None or utcnow() - platform.jwks_fetched_at >= min_interval:
         fetch_jwks(platform)
         key = _find_key(platform.jwks, kid)

@@ -20,7 +20,7 @@ from lms.core.i18n import _
 
 from .launch import sha256, tool_url
 from .models import LtiConsumer, LtiPlatform, LtiRegistrationInvite
-from .platforms import HTTP_TIMEOUT, add_deployment, http_session, register_platform
+from .platforms import add_deployment, http_timeout, http_session, register_platform
 
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
@@ -89,7 +89,7 @@ def dynamic_register(token: str, openid_configuration_url: str, registration_tok
                             "one."), code="lti_invite_invalid", status=403)
     session = http_session()
     try:
-        response = session.get(openid_configuration_url, timeout=HTTP_TIMEOUT,
+        response = session.get(openid_configuration_url, timeout=http_timeout(),
                                 headers={"Accept": "application/json",
                                          **({"Authorization": f"Bearer {registration_token}"}
                                             if registration_token else {})})
@@ -110,7 +110,7 @@ def dynamic_register(token: str, openid_configuration_url: str, registration_tok
         headers["Authorization"] = f"Bearer {registration_token}"
     try:
         answer = session.post(config["registration_endpoint"], json=registration_request(), headers=headers,
-                              timeout=HTTP_TIMEOUT)
+                              timeout=http_timeout())
         answer.raise_for_status()
         client = answer.json()
     except (requests.RequestException, ValueError):

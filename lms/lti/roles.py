@@ -7,7 +7,6 @@ institution and system roles are read only when the launch carries no context ro
 """
 from __future__ import annotations
 
-from flask import current_app
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 MEMBERSHIP = LIS + "membership#"
@@ -93,7 +92,9 @@ def split_roles(value) -> list[str]:
 
 def course_role_for(roles, overrides: dict | None = None) -> str:
     """The course role ("instructor", "tutor" or "learner") a set of LIS roles gives."""
-    configured = dict(current_app.config.get("LTI_ROLE_MAP") or {})
+    from .settings import setting
+
+    configured = dict(setting("LTI_ROLE_MAP"))
     configured.update(overrides or {})
     context_best = institution_best = None
 

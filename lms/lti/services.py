@@ -24,7 +24,7 @@ from lms.core.outbox import enqueue, outbox_handler
 
 from . import keys
 from .models import LtiAccessToken, LtiContext, LtiGradeTarget, LtiPlatform, LtiResourceLink
-from .platforms import HTTP_TIMEOUT, http_session, registration_for
+from .platforms import http_session, http_timeout, registration_for
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,11 @@ class _TimeoutSession:
         self.headers = self._session.headers
 
     def get(self, url, **kwargs):
-        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        kwargs.setdefault("timeout", http_timeout())
         return self._session.get(url, **kwargs)
 
     def post(self, url, **kwargs):
-        kwargs.setdefault("timeout", HTTP_TIMEOUT)
+        kwargs.setdefault("timeout", http_timeout())
         return self._session.post(url, **kwargs)
 
 
