@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Text, cast, func, select
 from werkzeug.datastructures import Headers
 
-from lms.core.db import db
+from lms.core.db import db, sqlite_begin_mode
 from lms.core.security import csrf
 
 from . import attachments as attachment_service
@@ -165,6 +165,9 @@ def _prepare():
         return _cors(Response(status=200))
     xreq = _parse_request()
     g.xreq = xreq
+    if xreq.method == "GET":
+        # Reads take no write lock on SQLite (WAL readers never wait for the writer).
+        g.lrs_begin_token = sqlite_begin_mode.set("DEFERRED")
     if request.endpoint == "xapi.about":
         return None
     xreq.principal = _authenticate(xreq)
@@ -183,6 +186,13 @@ def _cors(response: Response) -> Response:
     response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
     response.headers["Access-Control-Max-Age"] = "86400"
     return response
+
+
+@bp.teardown_request
+def _restore_begin_mode(_error=None) -> None:
+    token = g.pop("lrs_begin_token", None)
+    if token is not None:
+        sqlite_begin_mode.reset(token)
 
 
 @bp.after_request
