@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
-from babel.dates import get_timezone as get_babel_timezone
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select
 
@@ -43,8 +43,9 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-# The same time-zone database Babel formats with (pytz), so a time typed in a form is shown back unchanged.
-LOCAL_TZ = get_babel_timezone("Africa/Casablanca")
+# zoneinfo, the time-zone database lms.core.i18n formats with, so a time typed in a form is shown back
+# unchanged (pytz's tables for Morocco stop in 2026).
+LOCAL_TZ = ZoneInfo("Africa/Casablanca")
 S = RegistrationState
 
 
@@ -53,7 +54,7 @@ S = RegistrationState
 def local_to_utc(value: datetime) -> datetime:
     """A wall-clock time in Morocco (form input) as an aware UTC datetime."""
     if value.tzinfo is None:
-        value = LOCAL_TZ.localize(value) if hasattr(LOCAL_TZ, "localize") else value.replace(tzinfo=LOCAL_TZ)
+        value = value.replace(tzinfo=LOCAL_TZ)
     return value.astimezone(timezone.utc)
 
 
