@@ -14,12 +14,10 @@ from sqlalchemy import Enum, Float, ForeignKey, Index, String, Text, UniqueConst
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.core.db import IdMixin, JSONType, Model, TimestampMixin, UTCDateTime, UUIDMixin, utcnow
+from lms.core.db import enum_column as _enum
 from lms.core.i18n import _l, localized
 
 
-def _enum(enum_class, name):
-    return Enum(enum_class, name=name, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True)
 
 
 class EventMode(enum.Enum):
