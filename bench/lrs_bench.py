@@ -9,7 +9,9 @@ Figures printed for each backend:
 - single POST: one statement per request, statements/s;
 - batched POST: 100 statements per request, statements/s;
 - filtered GET (agent, verb, activity, registration; limit 10) latency median/p95 after the store holds each
-  size in --sizes (filled in-process by the same store function, in 5,000-statement transactions).
+  size in --sizes (filled in-process by the same store function, in 5,000-statement transactions);
+- CPU time per request measured inside one process (trivial, single POST, batched POST per statement,
+  filtered GET), which stays meaningful when other tenants load the machine (the load average is printed).
 
 PostgreSQL: a throw-away database is created from LMS_TEST_POSTGRES_URL
 (default postgresql://postgres@127.0.0.1:5432/test) and dropped at the end.
@@ -259,7 +261,8 @@ def bench_backend(name: str, database_url: str, args) -> dict:
         results["batch_sps"] = len(batches) * 100 / elapsed
         print(f"  batched POST (100/request, {args.clients} clients): {results['batch_sps']:,.0f} statements/s")
 
-        stored = args.singles + args.batches * 100
+        results["cpu"] = cpu_costs(database_url)
+        stored = args.singles + args.batches * 100 + 300 + 2000
         for size in args.sizes:
             stored = fill(server, size, stored)
             latencies = measure_queries(headers, random.Random(size))
@@ -297,6 +300,55 @@ def measure_queries(headers: dict, rng: random.Random, count: int = 200, path: s
         latencies.append((time.perf_counter() - start) * 1000)
         assert response.status == 200, response.status
     return latencies
+
+
+def cpu_costs(database_url: str) -> dict:
+    """CPU time per request inside one process (Flask test client, no HTTP, no other load counted): a figure
+    that stays meaningful on a shared machine whose other tenants make wall-clock throughput meaningless."""
+    code = f"""
+import base64, json, random, time
+from lms import create_app
+from lms.core.db import db
+from lms.lrs.credentials import create_credential
+import bench.lrs_bench as b
+app = create_app()
+with app.app_context():
+    key, secret = create_credential("cpu", ["all"])
+    db.session.commit()
+client = app.test_client()
+headers = {{"Authorization": "Basic " + base64.b64encode(f"{{key}}:{{secret}}".encode()).decode(),
+           "X-Experience-API-Version": "1.0.3"}}
+rng = random.Random(3)
+def cpu(fn, n):
+    for _ in range(min(20, n)):
+        fn()
+    start = time.process_time()
+    for _ in range(n):
+        fn()
+    return (time.process_time() - start) / n * 1e6
+out = {{}}
+out["trivial_us"] = cpu(lambda: client.get("/xapi/about"), 300)
+out["single_us"] = cpu(lambda: client.post("/xapi/statements", data=json.dumps(b.statement(rng)), headers=headers,
+                                           content_type="application/json"), 300)
+out["batch_us_per_statement"] = cpu(lambda: client.post("/xapi/statements", headers=headers,
+    data=json.dumps([b.statement(rng) for _ in range(100)]), content_type="application/json"), 20) / 100
+def query():
+    agent = json.dumps({{"account": {{"homePage": "http://lms.bench", "name": f"user-{{rng.randrange(b.AGENTS)}}"}}}})
+    response = client.get("/xapi/statements", query_string={{"agent": agent, "limit": "10"}}, headers=headers)
+    assert response.status_code == 200
+out["query_us"] = cpu(query, 200)
+print(json.dumps(out))
+"""
+    env = dict(os.environ, LMS_DATABASE_URL=database_url, LMS_SITE_URL=f"http://127.0.0.1:{PORT}",
+               LMS_SECRET_KEY="bench-secret", PYTHONPATH=str(ROOT))
+    output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True,
+                            text=True).stdout
+    costs = json.loads(output.strip().splitlines()[-1])
+    print(f"  CPU per request in-process: trivial {costs['trivial_us']:,.0f} µs, single POST "
+          f"{costs['single_us']:,.0f} µs, batched POST {costs['batch_us_per_statement']:,.0f} µs/statement "
+          f"(≈{1e6 / costs['batch_us_per_statement']:,.0f} statements/s per core), filtered GET "
+          f"{costs['query_us']:,.0f} µs")
+    return costs
 
 
 def postgres_database():
