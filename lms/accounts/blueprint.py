@@ -12,3 +12,8 @@ bp.add_url_rule("/password/reset", "reset_request", views.reset_request, methods
 bp.add_url_rule("/password/reset/<token>", "reset_password", views.reset_password, methods=["GET", "POST"])
 bp.add_url_rule("/users", "users", views.user_list)
 bp.add_url_rule("/users/new", "create_user", views.create_user_view, methods=["GET", "POST"])
+bp.add_url_rule("/administrations", "administrations", views.administration_list)
+bp.add_url_rule("/administrations/new", "new_administration", views.edit_administration, methods=["GET", "POST"])
+bp.add_url_rule("/administrations/<int:administration_id>", "edit_administration", views.edit_administration,
+                methods=["GET", "POST"])
+bp.add_url_rule("/administrations/<int:administration_id>/logo", "administration_logo", views.administration_logo)

@@ -1,10 +1,11 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from lms.core.i18n import LANGUAGE_NAMES, _l
 
-from .models import Gender, SiteRole
+from .models import AdministrationLevel, Gender, SiteRole
 
 
 class LoginForm(FlaskForm):
@@ -68,3 +69,17 @@ class UserCreateForm(FlaskForm):
     administration_id = SelectField(_l("Administration"), coerce=lambda v: int(v) if v else None,
                                     validators=[Optional()], validate_choice=False)
     gender = SelectField(_l("Gender"), choices=_gender_choices, validators=[Optional()])
+
+
+class AdministrationForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("This field is required.")), Length(max=64)],
+                       description=_l("Letters, digits and dashes; used in imports and reports."))
+    name_ar = StringField(_l("Name (Arabic)"), render_kw={"lang": "ar", "dir": "rtl"}, validators=[Length(max=300)])
+    name_fr = StringField(_l("Name (French)"), render_kw={"lang": "fr", "dir": "ltr"}, validators=[Length(max=300)])
+    name_en = StringField(_l("Name (English)"), render_kw={"lang": "en", "dir": "ltr"}, validators=[Length(max=300)])
+    acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=32)])
+    parent_id = SelectField(_l("Part of"), coerce=lambda v: int(v) if v else None, validators=[Optional()],
+                            validate_choice=False)
+    level = SelectField(_l("Level"), choices=lambda: [(lvl.value, lvl.title) for lvl in AdministrationLevel])
+    logo = FileField(_l("Logo"), validators=[FileAllowed(["png", "jpg", "jpeg", "svg", "webp"],
+                                                         _l("Images only (PNG, JPEG, SVG, WebP)."))])

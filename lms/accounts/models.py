@@ -59,6 +59,7 @@ class Administration(IdMixin, TimestampMixin, Model):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[dict] = mapped_column(JSONType)  # {"ar": ..., "fr": ..., "en": ...}
     acronym: Mapped[str | None] = mapped_column(String(32))
+    logo_digest: Mapped[str | None] = mapped_column(String(64))  # content-addressed image
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("administration.id"), index=True)
     level: Mapped[AdministrationLevel] = mapped_column(_enum(AdministrationLevel, "administration_level"),
                                                       default=AdministrationLevel.central)

@@ -160,3 +160,37 @@ def administration_subtree_ids(administration: Administration) -> list[int]:
         frontier = list(db.session.scalars(select(Administration.id).where(Administration.parent_id.in_(frontier))))
         ids.extend(frontier)
     return ids
+
+
+def save_administration(administration: Administration | None, *, code: str, name: dict, acronym: str | None,
+                        parent: Administration | None, level: AdministrationLevel,
+                        logo_digest: str | None = None) -> Administration:
+    import re
+
+    code = (code or "").strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", code):
+        raise DomainError(_("The code may only contain lowercase letters, digits and dashes."), code="invalid_code",
+                          field="code")
+    name = {lang: text.strip() for lang, text in name.items() if text and text.strip()}
+    if not name:
+        raise DomainError(_("Give the administration a name in at least one language."), code="name_required",
+                          field="name_ar")
+    clash = db.session.scalar(select(Administration).where(Administration.code == code))
+    if clash is not None and clash is not administration:
+        raise DomainError(_("Another administration already uses this code."), code="duplicate_code", status=409,
+                          field="code")
+    if administration is not None and parent is not None and parent.id in administration_subtree_ids(administration):
+        raise DomainError(_("An administration cannot be placed under itself or one of its own bodies."),
+                          code="cycle", field="parent_id")
+    if administration is None:
+        administration = Administration(code=code, name=name)
+        db.session.add(administration)
+    administration.code = code
+    administration.name = name
+    administration.acronym = (acronym or "").strip() or None
+    administration.parent = parent
+    administration.level = level
+    if logo_digest:
+        administration.logo_digest = logo_digest
+    db.session.flush()
+    return administration

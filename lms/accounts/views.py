@@ -14,8 +14,8 @@ from lms.core.permissions import require
 from lms.core.views import safe_next
 
 from . import services
-from .forms import LoginForm, PasswordChangeForm, ProfileForm, ResetForm, ResetRequestForm, UserCreateForm
-from .models import Administration, Gender, SiteRole, User
+from .forms import AdministrationForm, LoginForm, PasswordChangeForm, ProfileForm, ResetForm, ResetRequestForm, UserCreateForm
+from .models import Administration, AdministrationLevel, Gender, SiteRole, User
 
 
 def _administration_choices():
@@ -147,3 +147,58 @@ def create_user_view():
             flash(_("The account has been created."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form), (400 if request.method == "POST" else 200)
+
+
+@login_required
+def administration_list():
+    require("site.admin")
+    roots = db.session.scalars(select(Administration).where(Administration.parent_id.is_(None))
+                               .order_by(Administration.code)).all()
+    counts = dict(db.session.execute(select(User.administration_id, db.func.count(User.id))
+                                     .group_by(User.administration_id)).all())
+    return render_template("accounts/administrations.html", roots=roots, counts=counts)
+
+
+@login_required
+def edit_administration(administration_id: int | None = None):
+    from lms.core.storage import storage
+
+    require("site.admin")
+    administration = db.get_or_404(Administration, administration_id) if administration_id else None
+    form = AdministrationForm()
+    form.parent_id.choices = [("", _("None (top level)"))] + [
+        (a.id, localized(a.name)) for a in db.session.scalars(select(Administration).order_by(Administration.code))
+        if administration is None or a.id != administration.id]
+    if request.method == "GET" and administration is not None:
+        form.code.data = administration.code
+        for lang in ("ar", "fr", "en"):
+            getattr(form, f"name_{lang}").data = (administration.name or {}).get(lang, "")
+        form.acronym.data = administration.acronym
+        form.parent_id.data = administration.parent_id
+        form.level.data = administration.level.value
+    if form.validate_on_submit():
+        parent = db.session.get(Administration, form.parent_id.data) if form.parent_id.data else None
+        logo_digest = storage.put_blob(form.logo.data.stream) if form.logo.data else None
+        try:
+            services.save_administration(
+                administration, code=form.code.data, acronym=form.acronym.data, parent=parent,
+                name={lang: getattr(form, f"name_{lang}").data for lang in ("ar", "fr", "en")},
+                level=AdministrationLevel(form.level.data), logo_digest=logo_digest)
+        except DomainError as error:
+            getattr(form, error.field or "code").errors = [error.message]
+        else:
+            flash(_("The administration is saved."), "success")
+            return redirect(url_for("accounts.administrations"))
+    return render_template("accounts/administration_form.html", form=form, administration=administration), \
+        (400 if request.method == "POST" else 200)
+
+
+def administration_logo(administration_id: int):
+    from flask import abort
+
+    from lms.core.storage import storage
+
+    administration = db.get_or_404(Administration, administration_id)
+    if not administration.logo_digest:
+        abort(404)
+    return storage.send_blob(administration.logo_digest)

@@ -85,3 +85,38 @@ def test_manager_can_create_learners_but_not_administrators(client, auth, people
     response = client.post("/account/users/new", data={"username": "newbie", "password": "long-enough",
                                                       "role": "learner", "administration_id": ""})
     assert response.status_code == 302
+
+
+def test_administrator_manages_the_administration_tree_with_a_logo(client, auth, people):
+    import io
+
+    from lms.accounts.models import Administration
+
+    auth.login("admin")
+    ministry = db.session.scalar(db.select(Administration).where(Administration.code == "ministry"))
+    response = client.post("/account/administrations/new", data={
+        "code": "regional-office", "name_ar": "مديرية جهوية", "name_fr": "Direction régionale", "acronym": "DR",
+        "parent_id": str(ministry.id), "level": "local",
+        "logo": (io.BytesIO(b"\x89PNG\r\n\x1a\n fake"), "logo.png")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    office = db.session.scalar(db.select(Administration).where(Administration.code == "regional-office"))
+    assert office.parent_id == ministry.id and office.level.value == "local" and office.logo_digest
+    assert client.get(f"/account/administrations/{office.id}/logo").status_code == 200
+    assert "مديرية جهوية" in client.get("/account/administrations").get_data(as_text=True)  # no English name: Arabic
+    # No cycles: the ministry cannot be moved under its own body.
+    cycle = client.post(f"/account/administrations/{ministry.id}", data={
+        "code": "ministry", "name_fr": "Ministère", "parent_id": str(office.id), "level": "central"})
+    assert cycle.status_code == 400 and "under itself" in cycle.get_data(as_text=True)
+
+
+def test_administration_codes_are_unique_and_validated(client, auth, people):
+    auth.login("admin")
+    duplicate = client.post("/account/administrations/new", data={"code": "agency", "name_fr": "X", "level": "central"})
+    assert duplicate.status_code == 400 and "already uses this code" in duplicate.get_data(as_text=True)
+    invalid = client.post("/account/administrations/new", data={"code": "Bad Code!", "name_fr": "X", "level": "central"})
+    assert invalid.status_code == 400
+
+
+def test_only_administrators_manage_administrations(client, auth, people):
+    auth.login("manager")
+    assert client.get("/account/administrations").status_code == 403
