@@ -100,10 +100,19 @@ def _measures():
             func.count(Enrolment.final_grade).label("graded"))
 
 
-def _base(columns, filters: ReportFilters):
-    return (select(*columns).select_from(Enrolment).join(User, User.id == Enrolment.user_id)
-            .outerjoin(Administration, Administration.id == User.administration_id)
-            .where(*_conditions(filters)))
+def _needs_people(filters: ReportFilters) -> bool:
+    return bool(filters.scope_administration_ids is not None or filters.administration_id or filters.gender
+                or filters.level or filters.q)
+
+
+def _base(columns, filters: ReportFilters, *, people: bool = True):
+    """The filtered learner enrolments; ``people=False`` skips the user and administration joins when
+    neither the columns nor the filters need them (the time series of an unfiltered report)."""
+    query = select(*columns).select_from(Enrolment)
+    if people or _needs_people(filters):
+        query = (query.join(User, User.id == Enrolment.user_id)
+                 .outerjoin(Administration, Administration.id == User.administration_id))
+    return query.where(*_conditions(filters))
 
 
 @dataclass
@@ -233,7 +242,7 @@ def over_time(filters: ReportFilters, months: int = 12) -> list[tuple[str, int, 
     completed_key = month_key(Enrolment.completed_at).label("completed_month")
     enrolled: dict[str, int] = {}
     completed: dict[str, int] = {}
-    rows = db.session.execute(_base([enrolled_key, completed_key, func.count(Enrolment.id)], filters)
+    rows = db.session.execute(_base([enrolled_key, completed_key, func.count(Enrolment.id)], filters, people=False)
                               .where(or_(Enrolment.created_at >= start, Enrolment.completed_at >= start))
                               .group_by(enrolled_key, completed_key)).all()
     for enrolled_month, completed_month, count in rows:
