@@ -60,3 +60,5 @@ def test_only_the_holder_downloads_the_pdf(db, client, auth):
     auth.login(holder)
     response = client.get(f"/certificates/{certificate.uuid}.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    mine = client.get("/certificates/").get_data(as_text=True)
+    assert certificate.code in mine and f"/certificates/{certificate.uuid}.pdf" in mine
