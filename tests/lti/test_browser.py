@@ -94,3 +94,52 @@ def test_instructor_deep_links_an_activity_from_inside_the_platform(registered, 
     # The choice is made: the picker is spent.
     spent = page.context.new_page()
     assert spent.goto(picker_url).status == 404
+
+
+@pytest.mark.browser
+def test_admin_edits_links_and_deactivates_in_the_browser(page, live_server, browser_login, axe_check, db):
+    """The new admin forms with CSRF on, as in production, and accessible."""
+    from sqlalchemy import select
+
+    from lms.lti.models import LtiContext, LtiPlatform
+    from lms.lti.platforms import register_platform
+    from tests.factories import make_course, make_user
+
+    platform = register_platform(issuer="https://moodle.example.ma", client_id="ui-client", deployment_ids=["1"],
+                                 auth_login_url="https://moodle.example.ma/mod/lti/auth.php",
+                                 auth_token_url="https://moodle.example.ma/mod/lti/token.php",
+                                 jwks_url="https://moodle.example.ma/mod/lti/certs.php", name="Moodle UI")
+    course = make_course("ui-course", title="Cours UI", sections=2)
+    platform_id, course_id, section_id = platform.id, course.id, course.sections[1].id
+    make_user("lti-ui-admin", role="administrator")
+    db.session.commit()
+    browser_login("lti-ui-admin")
+
+    page.goto(f"{live_server.url}/lti/admin/platforms/{platform_id}")
+    axe_check(page)
+    page.fill("#deployment_ids", "1\n2")
+    page.fill("#role_map", "Mentor = instructor")
+    page.click("#platform-edit-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/lti/admin")
+
+    page.select_option("#x-platform", str(platform_id))
+    page.fill("#x-context_id", "moodle-77")
+    page.select_option("#x-course", str(course_id))
+    page.select_option("#x-section", str(section_id))
+    page.fill("#x-cohort", "Promo UI")
+    page.click("#context-link-form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/lti/admin")
+    page.click(f"tr[data-platform-id='{platform_id}'] form button[type=submit]")  # Deactivate
+    page.wait_for_url(f"{live_server.url}/lti/admin")
+    assert "Deactivated" in page.inner_text(f"tr[data-platform-id='{platform_id}']") or \
+        "معطّلة" in page.inner_text(f"tr[data-platform-id='{platform_id}']")
+    page.click("tr[data-context-id] a")
+    page.locator("#context-edit-form").wait_for()
+    axe_check(page)
+
+    db.session.rollback()
+    stored = db.session.get(LtiPlatform, platform_id)
+    assert stored.active is False and stored.role_map == {"Mentor": "instructor"}
+    assert sorted(d.deployment_id for d in stored.deployments) == ["1", "2"]
+    context = db.session.scalar(select(LtiContext).where(LtiContext.context_id == "moodle-77"))
+    assert (context.course_id, context.section_id, context.cohort) == (course_id, section_id, "Promo UI")
