@@ -142,20 +142,29 @@ def _check_version(xreq: XRequest) -> None:
                         "X-Experience-API-Version")
 
 
+def _challenge() -> str:
+    """The 401 challenge. Scripts in a browser (launched content: fetch/XHR, marked by Sec-Fetch-Mode) get
+    a scheme browsers do not prompt for: a Basic challenge opens the browser's password dialog and the
+    content's request hangs behind it (a cmi5 AU whose token has ended, a wrong token)."""
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return 'xBasic realm="xAPI"'
+    return 'Basic realm="xAPI"'
+
+
 def _authenticate(xreq: XRequest) -> Principal:
     header = xreq.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "basic" or not value:
-        raise XAPIError(401, "HTTP Basic credentials are required", headers={"WWW-Authenticate": 'Basic realm="xAPI"'})
+        raise XAPIError(401, "HTTP Basic credentials are required", headers={"WWW-Authenticate": _challenge()})
     try:
         key, _, secret = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise XAPIError(401, "malformed HTTP Basic credentials", headers={"WWW-Authenticate": 'Basic realm="xAPI"'}) \
+        raise XAPIError(401, "malformed HTTP Basic credentials", headers={"WWW-Authenticate": _challenge()}) \
             from None
     principal = authenticate(key, secret)
     if principal is None:
         raise XAPIError(401, "unknown, revoked or expired credentials",
-                        headers={"WWW-Authenticate": 'Basic realm="xAPI"'})
+                        headers={"WWW-Authenticate": _challenge()})
     return principal
 
 
