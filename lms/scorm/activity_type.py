@@ -11,6 +11,8 @@ from lms.core.i18n import _, _l
 from lms.core.storage import storage
 from lms.courses.activities import XAPI_ACTIVITY_TYPES, ActivityType, register_activity_type
 
+from .attempts import DEFAULTS as PLAYER_DEFAULTS
+from .attempts import settings as player_settings
 from .forms import ScormFields
 from .models import ScormPackage
 from .services import PackageRejected, import_package
@@ -72,12 +74,32 @@ class ScormType(ActivityType):
         field = getattr(form, "keep_version_for_attempts", None)
         if package is not None and field is not None:
             package.keep_version_for_attempts = bool(field.data)
-            db.session.flush()
+        options = {}
+        for key, default in PLAYER_DEFAULTS.items():
+            field = getattr(form, key, None)
+            if field is None:
+                continue
+            value = field.data
+            if isinstance(default, bool):
+                value = bool(value)
+            elif key == "max_attempts":
+                value = int(value or 0)
+            elif key == "completion_min_score":
+                value = float(value) if value not in (None, "") else None
+            options[key] = value
+        if options:
+            # a new dict, so the JSON column sees the change
+            activity.settings = {**(activity.settings or {}), **options}
+        db.session.flush()
 
     def fill_form(self, activity, form) -> None:
         package = ScormPackage.for_activity(activity.id)
         if package is not None and hasattr(form, "keep_version_for_attempts"):
             form.keep_version_for_attempts.data = package.keep_version_for_attempts
+        for key, value in player_settings(activity).items():
+            field = getattr(form, key, None)
+            if field is not None:
+                field.data = value
 
     def launch_url(self, activity) -> str:
         # The player (scorm.play) is added to this blueprint by the run-time work; until it exists the
