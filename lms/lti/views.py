@@ -296,8 +296,11 @@ def _course_choices(blank: str | None = None) -> list[tuple[int, str]]:
 
 
 def _section_choices() -> dict[str, list[tuple[int, str]]]:
+    from sqlalchemy.orm import selectinload
+
     groups: dict[str, list[tuple[int, str]]] = {_("Whole course"): [(0, _("The whole course"))]}
-    for course in db.session.scalars(select(Course).order_by(Course.shortname)):
+    for course in db.session.scalars(select(Course).options(selectinload(Course.sections))
+                                     .order_by(Course.shortname)):
         if course.sections:
             groups[course.shortname] = [(section.id, section.display_title or _("Section %(n)d", n=index))
                                         for index, section in enumerate(course.sections, start=1)]
