@@ -426,8 +426,9 @@ def _validate_all(statement_list: list[dict], batch: bool) -> None:
 # are stored, in the same transaction, with their ids.
 launch_statement_checks: list = []
 launch_statement_listeners: list = []
-# ... and each document check runs on a State request made with a launch credential:
-# ``check(principal, method, state_id)`` (raise XAPIError; cmi5 keeps LMS.LaunchData read-only).
+# ... and each document check runs on a State or Agent Profile request made with a launch credential:
+# ``check(principal, method, document_id, kind)`` with kind "state" or "agent_profile" (raise XAPIError;
+# cmi5 keeps LMS.LaunchData read-only and notes that the AU read its learner preferences).
 launch_document_checks: list = []
 
 
@@ -662,7 +663,7 @@ def state():
     state_id = args.get("stateId")
     if principal.is_launch:
         for check in launch_document_checks:
-            check(principal, xreq.method, state_id)
+            check(principal, xreq.method, state_id, "state")
     if xreq.method in ("PUT", "POST"):
         if state_id is None:
             raise XAPIError(400, "the stateId parameter is required", "stateId")
@@ -714,6 +715,8 @@ def agent_profile():
         agent = _agent_param(args, "agent")
         if xreq.method != "GET" or agent_ifi(agent) != xreq.principal.actor_ifi:
             raise XAPIError(403, "launch credentials only read their own learner's agent profile")
+        for check in launch_document_checks:
+            check(xreq.principal, xreq.method, args.get("profileId"), "agent_profile")
         return _profile(xreq, docs.AGENT_PROFILE, ifi=agent_ifi(agent))
     _require_scope(xreq.principal, "profile", *(("all/read",) if xreq.method == "GET" else ()))
     _check_params(args, {"agent", "profileId", "since"})
