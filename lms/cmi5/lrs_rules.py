@@ -94,6 +94,8 @@ def _check_one(session, statement: dict) -> None:
     defined = CATEGORY_CMI5 in categories
     name = VERB_NAMES.get(verb_iri)
     verbs = list(session.verbs or [])
+    if session.preferences_read_at is None:
+        raise _error(403, "the AU reads the learner preferences before its first statement (§11)")
     if not verbs and not (defined and name == "initialized"):
         raise _error(403, "the first statement of a session must be the cmi5 defined initialized (§9.3.2)",
                      "verb")
@@ -151,9 +153,11 @@ def _check_defined(session, au, statement, name, verbs, categories) -> None:
         if not isinstance(scaled, (int, float)) or isinstance(scaled, bool):
             scaled = None
         if mastery is not None:
-            extension = ((statement.get("context") or {}).get("extensions") or {}).get(EXT_MASTERY)
-            if not isinstance(extension, (int, float)) or isinstance(extension, bool) or \
-                    float(extension) != float(mastery):
+            extensions = (statement.get("context") or {}).get("extensions") or {}
+            extension = extensions.get(EXT_MASTERY)
+            judged_by_score = scaled is not None or EXT_MASTERY in extensions
+            if judged_by_score and (not isinstance(extension, (int, float)) or isinstance(extension, bool)
+                                    or float(extension) != float(mastery)):
                 raise _error(403, "passed and failed carry the launch data's masteryScore (§9.6.3.2)",
                              "context.extensions")
             if scaled is not None and name == "passed" and scaled < mastery:
@@ -220,8 +224,16 @@ def _tincan_results(principal, statements: list[dict]) -> None:
                       passed=passed if isinstance(passed, bool) else None, score=score)
 
 
-def check_document(principal, method: str, state_id: str | None) -> None:
-    """LMS.LaunchData is the LMS's: an AU reads it and never writes or deletes it (§10.2.1)."""
+def check_document(principal, method: str, state_id: str | None, kind: str = "state") -> None:
+    """LMS.LaunchData is the LMS's: an AU reads it and never writes or deletes it (§10.2.1). An AU reads
+    its learner preferences on startup (§11): noted here, required before its first statement."""
+    if kind == "agent_profile":
+        if method == "GET" and state_id == services.LEARNER_PREFERENCES:
+            session = services.session_for_credential(principal.key)
+            if session is not None and session.preferences_read_at is None:
+                session.preferences_read_at = utcnow()
+                db.session.flush()
+        return
     if method == "GET":
         return
     if state_id == services.LAUNCH_DATA or (method == "DELETE" and state_id is None):

@@ -153,6 +153,7 @@ class Cmi5Session(IdMixin, Model):
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     abandoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_statement_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    preferences_read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # §11: read on startup
     verbs: Mapped[list] = mapped_column(JSONType, default=list)   # cmi5 defined verbs received, in order
     launch_url: Mapped[str | None] = mapped_column(Text)
 

@@ -51,6 +51,8 @@ class AU:
         response = self.fetch()
         self.auth = "Basic " + response.get_json()["auth-token"]
         self.launch_data = self.get_state().get_json()
+        self.preferences = self.client.get("/xapi/agents/profile", headers=self.headers(), query_string={
+            "agent": json.dumps(self.actor), "profileId": "cmi5LearnerPreferences"}).get_json()
         return self
 
     def headers(self):

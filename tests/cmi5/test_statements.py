@@ -317,3 +317,19 @@ def test_learners_page_lists_progress_and_waives(db, client, tmp_path):
     assert b"2 / 2" in page.data
     assert len(query_statements(verb=VERBS["waived"])) == 2
     assert get_result(row.activity, learner).completed
+
+
+def test_statements_wait_until_the_au_read_the_learner_preferences(db, client, tmp_path):
+    from urllib.parse import urlsplit
+
+    row, user = setup_course(tmp_path)
+    sign_in(client, user)
+    au = launch(client, row)
+    au.auth = "Basic " + au.fetch().get_json()["auth-token"]
+    au.launch_data = au.get_state().get_json()
+    status, message = _error(au.initialized())
+    assert status == 403 and "preferences" in message
+    assert au.client.get("/xapi/agents/profile", headers=au.headers(), query_string={
+        "agent": __import__("json").dumps(au.actor), "profileId": "cmi5LearnerPreferences"}).status_code == 200
+    assert au.initialized().status_code == 200
+    assert urlsplit(au.url).path
