@@ -690,6 +690,10 @@ def attempt_outcome(attempt: ScormAttempt, activity=None) -> dict:
         completed = bool(done) and all(done)
         passed = None if any(p is None for p in passed_values) or len(passed_values) < len(scos) \
             else all(passed_values)
+        known = [p for p in passed_values if p is not None]
+        if passed is None and completed and known:
+            # every SCO is completed; those that report no success status (lessons) do not block passing
+            passed = all(known)
     else:
         completed = any(done)
         passed = True if any(p is True for p in passed_values) else (False if passed_values and all(
