@@ -272,6 +272,28 @@ def test_outbox_message_enqueued_through_a_is_delivered_once_by_two_concurrent_w
     assert all(m.delivered_at is not None and m.attempts == 1 for m in messages)
 
 
+def test_lti_signing_keys_created_concurrently_are_published_by_both_instances(instances):
+    a, b = instances
+    first: dict[str, list[str]] = {}
+
+    def fetch(instance: Instance, name: str) -> None:
+        response = requests.get(instance("/lti/jwks"))
+        first[name] = [key["kid"] for key in response.json()["keys"]] if response.status_code == 200 else []
+
+    threads = [threading.Thread(target=fetch, args=(instance, name)) for instance, name in ((a, "a"), (b, "b"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert first["a"] and first["b"], first  # each instance answered with a key on first use
+    published_a = requests.get(a("/lti/jwks")).json()
+    published_b = requests.get(b("/lti/jwks")).json()
+    assert published_a == published_b
+    kids = {key["kid"] for key in published_a["keys"]}
+    # Whatever key either instance signs with, a platform fetching the JWKS from any instance can verify it.
+    assert set(first["a"]) | set(first["b"]) <= kids
+
+
 # --- per-process state ----------------------------------------------------------------------------------
 
 # Module-level mutable objects in lms/, each reviewed: registries filled at import time (identical in every
