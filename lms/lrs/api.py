@@ -558,7 +558,9 @@ def _query_statements(xreq: XRequest, fmt: str, with_attachments: bool, mine_onl
             raise XAPIError(400, f"unknown parameter {sorted(unknown)[0]}", sorted(unknown)[0])
         params = dict(args)
         after_pk = None
-        max_pk = db.session.scalar(select(func.max(S.pk))) or 0
+        # Descending pages walk down from the first page, so later statements never enter them; ascending pages
+        # walk up and are bounded by the newest statement when the listing started.
+        max_pk = (db.session.scalar(select(func.max(S.pk))) or 0) if _bool_param(args, "ascending") else None
     agent = _agent_param(params, "agent", required=False)
     verb = _iri_param(params, "verb", required=False)
     activity = _iri_param(params, "activity", required=False)
