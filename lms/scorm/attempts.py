@@ -151,7 +151,7 @@ def reset_attempts(activity, user, by, reason: str | None = None) -> ScormAttemp
 # --- navigation ------------------------------------------------------------------------------------------
 
 def _statuses(attempt: ScormAttempt) -> dict:
-    return {t.item_identifier: (t.is_completed, t.is_passed) for t in attempt.tracks}
+    return {t.item_identifier: (t.is_completed, t.is_passed, t.lesson_status) for t in attempt.tracks}
 
 
 def _learner_store(user_id: int, create: bool = False) -> ScormLearnerStore | None:
@@ -206,8 +206,15 @@ def navigate(attempt: ScormAttempt, request: str, target: str | None = None) -> 
             attempt.suspended = False
         _grade(attempt)
     db.session.flush()
-    return {"valid": outcome.valid, "delivered": outcome.delivered, "ended": outcome.ended,
-            "exception": outcome.exception, "nav": nav_state(attempt, nav)}
+    result = {"valid": outcome.valid, "delivered": outcome.delivered, "ended": outcome.ended,
+              "exception": outcome.exception, "nav": nav_state(attempt, nav)}
+    if outcome.exception == "prerequisites":
+        result["message"] = PREREQUISITES_MESSAGE()
+    return result
+
+
+def PREREQUISITES_MESSAGE() -> str:  # noqa: N802 - a translated constant
+    return _("This part is not available yet: first finish the parts it depends on.")
 
 
 def nav_state(attempt: ScormAttempt, nav=None) -> dict:
@@ -235,6 +242,8 @@ def launch(attempt: ScormAttempt, item_id: str) -> dict:
         raise DomainError(_("This part of the package cannot be launched."), code="not_launchable", status=404)
     edition = edition_of(version.scorm_version)
     nav = navigator(attempt)
+    if not nav.uses_engine and item_id != nav.current and not nav.available(item_id):
+        raise DomainError(PREREQUISITES_MESSAGE(), code="prerequisites", status=409)
     track = _track(attempt, item_id)
     if is_review(attempt):
         return _review_launch(attempt, track, item, nav, edition)
@@ -619,6 +628,7 @@ def _close_launch(attempt: ScormAttempt, track: ScoTrack, nav=None) -> None:
     track.cmi = {"values": values, "counts": dict((track.cmi or {}).get("counts") or {})}
     nav = nav or navigator(attempt)
     implied = nav.report(track.item_identifier, completion_status=track.completion_status,
+                         lesson_status=track.lesson_status,
                          success_status=track.success_status, score_scaled=track.score_scaled,
                          score_raw=track.score_raw, score_min=track.score_min, score_max=track.score_max,
                          progress_measure=track.progress_measure,

@@ -19,6 +19,7 @@ class NavOutcome:
     delivered: str | None = None
     ended: bool = False
     exception: str | None = None
+    target: str | None = None  # the item a refused request named
 
 
 @dataclass
@@ -43,7 +44,7 @@ class FlowNavigator:
 
     items: list  # ScormItem rows of the organization, in tree order
     state: dict = field(default_factory=dict)
-    statuses: dict = field(default_factory=dict)  # item id -> (completed, satisfied)
+    statuses: dict = field(default_factory=dict)  # item id -> (completed, satisfied[, 1.2 lesson_status])
 
     uses_engine = False
 
@@ -59,12 +60,49 @@ class FlowNavigator:
     def attempt_limit(self) -> int | None:
         return None
 
+    # -- SCORM 1.2 adlcp:prerequisites ----------------------------------------------------------------
+    def status_of(self, item_id: str) -> str:
+        """The item's lesson status; an aggregation (block) is completed when all its SCOs are."""
+        entry = self.statuses.get(item_id)
+        if entry is not None:
+            completed, satisfied = entry[0], entry[1]
+            lesson_status = entry[2] if len(entry) > 2 else None
+            if lesson_status and lesson_status != "not attempted" and completed == (
+                    lesson_status in ("completed", "passed", "failed")):
+                return lesson_status
+            if satisfied is True:
+                return "passed"
+            if satisfied is False:
+                return "failed"
+            return "completed" if completed else "incomplete"
+        children = [item.identifier for item in self.items if item.parent_identifier == item_id]
+        if not children:
+            return "not attempted"
+        statuses = [self.status_of(child) for child in children]
+        if all(status in ("passed", "completed") for status in statuses):
+            return "failed" if "failed" in statuses else "completed"
+        return "not attempted" if all(status == "not attempted" for status in statuses) else "incomplete"
+
+    def available(self, item_id: str) -> bool:
+        """False when the item's (or one of its parents') prerequisites are not met."""
+        from .prerequisites import prerequisites_met
+
+        by_id = {item.identifier: item for item in self.items}
+        known = set(by_id)
+        item = by_id.get(item_id)
+        while item is not None:
+            if not prerequisites_met(getattr(item, "prerequisites", None), self.status_of, known):
+                return False
+            item = by_id.get(item.parent_identifier) if item.parent_identifier else None
+        return True
+
     def start(self) -> NavOutcome:
         ids = self._launchable
         if not ids:
             return NavOutcome(False, exception="no-launchable")
         target = self.state.get("suspended") or self.current
-        target = target if target in ids else ids[0]
+        if target not in ids:
+            target = next((item_id for item_id in ids if self.available(item_id)), ids[0])
         self.state.update(current=target, suspended=None, active=True)
         return NavOutcome(True, delivered=target)
 
@@ -76,7 +114,10 @@ class FlowNavigator:
         if request in ("continue", "previous"):
             if current not in ids:
                 return NavOutcome(False, exception="no-current")
-            index = ids.index(current) + (1 if request == "continue" else -1)
+            step = 1 if request == "continue" else -1
+            index = ids.index(current) + step
+            while 0 <= index < len(ids) and not self.available(ids[index]):
+                index += step  # flow passes over the SCOs whose prerequisites are not met
             if index < 0:
                 return NavOutcome(False, exception="no-previous")
             if index >= len(ids):  # past the last SCO: the session ends
@@ -87,6 +128,8 @@ class FlowNavigator:
         if request in ("choice", "jump"):
             if target not in ids:
                 return NavOutcome(False, exception="bad-target")
+            if not self.available(target):
+                return NavOutcome(False, exception="prerequisites", target=target)
             self.state["current"] = target
             return NavOutcome(True, delivered=target)
         if request == "suspendAll":
@@ -104,7 +147,8 @@ class FlowNavigator:
     def report(self, item_id: str, **values) -> str | None:
         completed = values.get("completion_status") == "completed" or values.get("success_status") == "passed"
         success = values.get("success_status")
-        self.statuses[item_id] = (completed, True if success == "passed" else False if success == "failed" else None)
+        self.statuses[item_id] = (completed, True if success == "passed" else False if success == "failed" else None,
+                                  values.get("lesson_status"))
         if values.get("exit") in ("time-out", "logout"):
             return "exitAll"
         return None
@@ -113,15 +157,16 @@ class FlowNavigator:
         ids = self._launchable
         current = self.current
         index = ids.index(current) if current in ids else -1
-        return {"continue": index >= 0, "previous": index > 0,
-                "choice": {item_id: True for item_id in ids}, "jump": {item_id: True for item_id in ids}}
+        allowed = {item_id: self.available(item_id) for item_id in ids}
+        return {"continue": index >= 0, "previous": index > 0 and any(allowed[i] for i in ids[:index]),
+                "choice": allowed, "jump": allowed}
 
     def toc(self) -> list[TocRow]:
         rows = []
         for item in self.items:
-            completed, satisfied = self.statuses.get(item.identifier, (None, None))
+            completed, satisfied = self.statuses.get(item.identifier, (None, None))[:2]
             rows.append(TocRow(item.identifier, item.title or item.identifier, item.depth, bool(item.launch_url),
-                               visible=item.visible, enabled=bool(item.launch_url),
+                               visible=item.visible, enabled=bool(item.launch_url) and self.available(item.identifier),
                                current=item.identifier == self.current, completed=completed, satisfied=satisfied))
         return rows
 
@@ -170,6 +215,7 @@ class EngineNavigator:
         return self._outcome(self.session.navigate(request))
 
     def report(self, item_id: str, **values) -> str | None:
+        values.pop("lesson_status", None)  # SCORM 1.2 only
         return self.session.report(activity_id=item_id, **values)
 
     def request_valid(self) -> dict:

@@ -369,7 +369,7 @@
           root.setAttribute('data-ended', request);
         }
       } else if (!result.valid) {
-        showMessage(config.messages.choose);
+        showMessage(result.message || config.messages.choose);
       }
     }).catch(function () { navBusy = false; });
   }
