@@ -1,12 +1,7 @@
 """The cmi5 and TinCan kinds of ``lms content validate/import`` (the SCORM area's package-kind registry)."""
 from __future__ import annotations
 
-from lms.scorm.kinds import register_package_kind
-
-try:  # the source-opener hook of the package-kind registry (bare cmi5.xml for `lms content`)
-    from lms.scorm.kinds import register_source_opener
-except ImportError:  # pragma: no cover - an older registry: zips and folders only
-    register_source_opener = None
+from lms.scorm.kinds import register_package_kind, register_source_opener
 
 from .package import XmlFileSource, validate_cmi5, validate_tincan
 from .structure import CMI5_FILE, TINCAN_FILE
@@ -45,5 +40,4 @@ def _open_bare_xml(path, limits):
     return None
 
 
-if register_source_opener is not None:
-    register_source_opener(_open_bare_xml)
+register_source_opener(_open_bare_xml)
