@@ -101,3 +101,26 @@ def report_result(activity: Activity, user, *, viewed: bool = False, completed: 
 
 def record_view(activity: Activity, user) -> ActivityResult:
     return report_result(activity, user, viewed=True)
+
+
+def reset_result(activity: Activity, user, *, when: datetime | None = None) -> ActivityResult | None:
+    """Drop what the learner reached on the activity (an instructor voided their attempts): completion,
+    pass/fail, score and duration are cleared, the view and any gradebook override are kept. Listeners
+    get :data:`result_recorded` with ``"reset"`` in ``changed`` (progress and course grade are recomputed,
+    LTI posts the cleared score). A course completion already recorded stays recorded."""
+    result = get_result(activity, user)
+    if result is None:
+        return None
+    when = when or utcnow()
+    changed = {"reset"}
+    for field, empty in (("completed", None), ("passed", None), ("score", None), ("score_raw", None),
+                         ("score_max", None), ("duration_seconds", None), ("is_complete", False),
+                         ("completed_at", None)):
+        if getattr(result, field) != empty:
+            setattr(result, field, empty)
+            changed.add(field)
+    result.details = {"reset_at": when.isoformat()}
+    result.updated_at = when
+    db.session.flush()
+    result_recorded.send(activity, user=user, result=result, changed=changed)
+    return result

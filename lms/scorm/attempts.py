@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from lms.core.db import db, lock_for_update, utcnow
 from lms.core.errors import DomainError
 from lms.core.i18n import _
-from lms.courses.results import report_result
+from lms.courses.results import report_result, reset_result
 
 from . import xapi
 from .models import ScormPackage, ScormPackageVersion
@@ -145,6 +145,7 @@ def reset_attempts(activity, user, by, reason: str | None = None) -> ScormAttemp
                               reset_at=now, attempts=[a.number for a in attempts], reason=reason)
     db.session.add(audit)
     db.session.flush()
+    reset_result(activity, user)  # the gradebook drops the voided attempts' result
     return audit
 
 

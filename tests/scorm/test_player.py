@@ -588,3 +588,28 @@ def test_a_learner_not_enrolled_cannot_play(app, tmp_path, client):
     db.session.commit()
     sign_in(client, stranger)
     assert client.get(f"/activities/{activity.id}/play").status_code == 403
+
+
+def test_a_reset_drops_the_result_from_the_gradebook(single, client):
+    single.open()
+    single.nav("start")
+    single.launch("SCO-1")
+    single.commit("SCO-1", [["init"]] + sets(("cmi.core.score.raw", "90"), ("cmi.core.lesson_status", "completed"))
+                  + [["term"]])
+    assert get_result(single.activity, single.learner).score == pytest.approx(0.9)
+    teacher = make_user(role="instructor")
+    enrol(teacher, single.activity.course, role="instructor")
+    db.session.commit()
+    sign_in(client, teacher)
+    assert client.post(f"/activities/{single.activity.id}/scorm/reset/{single.learner.id}").status_code == 302
+    result = get_result(single.activity, single.learner)
+    assert (result.score, result.passed, result.completed, result.is_complete) == (None, None, None, False)
+    # the learner's next attempt is graded afresh
+    sign_in(client, single.learner)
+    single.open()
+    assert single.attempt.number == 2
+    single.nav("start")
+    single.launch("SCO-1")
+    single.commit("SCO-1", [["init"]] + sets(("cmi.core.score.raw", "50"), ("cmi.core.lesson_status", "completed"))
+                  + [["term"]])
+    assert get_result(single.activity, single.learner).score == pytest.approx(0.5)
