@@ -2,8 +2,8 @@
 
 For an anonymous visitor, a learner of the demo (fatima.zahra) and the demo administrator, every page must
 answer 200, carry ``<html dir="rtl" lang="ar">``, not scroll sideways (the document is no wider than the
-window) and have no WCAG 2.1 A/AA violation according to axe-core. Failures are collected and reported
-together, one test per role (the demo data is loaded once per test).
+window, at 1280 px and on a 390 px phone) and have no WCAG 2.1 A/AA violation according to axe-core.
+Failures are collected and reported together, one test per role (the demo data is loaded once per test).
 
 Run: ``.venv/bin/pytest tests/browser/test_sweep.py -q`` (about three minutes on a busy 2-core machine).
 """
@@ -22,6 +22,7 @@ from lms.core.db import db
 pytestmark = pytest.mark.browser
 
 DEMO_LEARNER = ("fatima.zahra", "demo-learner")
+PHONE = {"width": 390, "height": 844}
 
 # Listing pages and the pattern of the detail links they lead to: the sweep follows the first such link,
 # so it needs no knowledge of the demo data's identifiers.
@@ -112,6 +113,14 @@ def inspect(page, axe_check) -> list[str]:
     if state["scrollWidth"] > state["clientWidth"] + 1:
         problems.append(f"horizontal overflow: scrollWidth {state['scrollWidth']} > clientWidth "
                         f"{state['clientWidth']} (widest: {', '.join(state['wide'])})")
+    # The same page on a phone (tables must scroll inside their .table-wrap, not widen the page).
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    narrow = page.evaluate(PAGE_STATE)
+    page.set_viewport_size(size)
+    if narrow["scrollWidth"] > narrow["clientWidth"] + 1:
+        problems.append(f"horizontal overflow on a {PHONE['width']} px phone: scrollWidth {narrow['scrollWidth']} "
+                        f"(widest: {', '.join(narrow['wide'])})")
     try:
         axe_check(page)
     except AssertionError as error:
@@ -188,4 +197,5 @@ def test_the_sweep_sees_overflow_missing_direction_and_axe_violations(app, page,
     problems = inspect(page, axe_check)
     assert problems[0] == '<html dir="ltr" lang="ar">'
     assert problems[1].startswith("horizontal overflow") and "div.too-wide" in problems[1]
-    assert problems[2].startswith("axe:") and "image-alt" in problems[2]
+    assert problems[2].startswith("horizontal overflow on a 390 px phone")
+    assert problems[3].startswith("axe:") and "image-alt" in problems[3]
