@@ -294,6 +294,40 @@ def test_lti_signing_keys_created_concurrently_are_published_by_both_instances(i
     assert set(first["a"]) | set(first["b"]) <= kids
 
 
+def test_xapi_more_cursor_from_a_is_followed_on_b(instances):
+    from lms.lrs.credentials import create_credential
+
+    a, b = instances
+    key, secret = create_credential("scale-out test", ["all"])
+    db.session.commit()
+    http = requests.Session()
+    http.auth = (key, secret)
+    http.headers["X-Experience-API-Version"] = "1.0.3"
+    actor = {"objectType": "Agent", "mbox": "mailto:salma@example.test"}
+    ids = []
+    for n, instance in enumerate((a, b, a)):
+        statement = {"actor": actor, "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                     "object": {"id": f"http://lms.test/scale-out/{n}"}}
+        response = http.post(instance("/xapi/statements"), json=statement)
+        assert response.status_code == 200, response.text
+        ids += response.json()
+    first = http.get(a("/xapi/statements"), params={"limit": 1})
+    assert first.status_code == 200
+    page_a = first.json()
+    assert len(page_a["statements"]) == 1 and page_a["more"]
+    seen = [page_a["statements"][0]["id"]]
+    more = page_a["more"]
+    for instance in (b, a):  # follow the cursor on the other instance, then back
+        page = http.get(instance.url + more)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        seen += [statement["id"] for statement in body["statements"]]
+        more = body["more"]
+        if not more:
+            break
+    assert sorted(seen) == sorted(ids)
+
+
 # --- per-process state ----------------------------------------------------------------------------------
 
 # Module-level mutable objects in lms/, each reviewed: registries filled at import time (identical in every
