@@ -15,7 +15,8 @@ def test_reset_clears_the_result_and_the_course_follows(db):
     user = make_user()
     enrolment = services.enrol_user(course, user, "learner")
     report_result(other, user, viewed=True)
-    report_result(quiz, user, viewed=True, completed=True, passed=True, score=0.8, raw=80, max=100, duration=60,
+    report_result(quiz, user, viewed=True, completed=True, passed=True, score=0.8, raw=80, max=100,
+                  duration=60,
                   details={"attempts": 1})
     assert enrolment.progress == 100.0 and course_grade_for(course, user.id) is not None
     seen = []

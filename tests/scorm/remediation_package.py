@@ -32,7 +32,8 @@ def remediation_2004(tmp_path: Path) -> Path:
         <item identifier="POSTTEST" identifierref="RES-POSTTEST"><title>Post-test</title>
           <imsss:sequencing>
             <imsss:sequencingRules>
-              <imsss:postConditionRule>{NOT_SATISFIED}<imsss:ruleAction action="exitParent"/></imsss:postConditionRule>
+              <imsss:postConditionRule>{NOT_SATISFIED}
+                <imsss:ruleAction action="exitParent"/></imsss:postConditionRule>
             </imsss:sequencingRules>
             <imsss:objectives>
               <imsss:primaryObjective objectiveID="posttest-passed" satisfiedByMeasure="false"/>
@@ -42,7 +43,8 @@ def remediation_2004(tmp_path: Path) -> Path:
         <imsss:sequencing>
           <imsss:controlMode choice="false" flow="true" forwardOnly="true"/>
           <imsss:sequencingRules>
-            <imsss:postConditionRule>{NOT_SATISFIED}<imsss:ruleAction action="retry"/></imsss:postConditionRule>
+            <imsss:postConditionRule>{NOT_SATISFIED}
+              <imsss:ruleAction action="retry"/></imsss:postConditionRule>
           </imsss:sequencingRules>
         </imsss:sequencing>
       </item>

@@ -21,8 +21,8 @@ def prerequisites_12(tmp_path):
             </organization>""",
         "".join(f"""<resource identifier="RES-{i}" type="webcontent" adlcp:scormtype="sco" href="s{i}.html">
                       <file href="s{i}.html"/></resource>""" for i in (1, 2, 3)))
-    return write_zip(tmp_path / "prereq12.zip", {"imsmanifest.xml": manifest,
-                                                  **{f"s{i}.html": sco_page(f"Part {i}", "1.2") for i in (1, 2, 3)}})
+    pages = {f"s{i}.html": sco_page(f"Part {i}", "1.2") for i in (1, 2, 3)}
+    return write_zip(tmp_path / "prereq12.zip", {"imsmanifest.xml": manifest, **pages})
 
 
 @pytest.fixture
@@ -56,13 +56,13 @@ def test_unmet_prerequisites_disable_and_refuse_until_met(player):
     assert chosen["delivered"] == "SCO-2"
     assert _enabled(chosen["nav"]) == {"SCO-1": True, "SCO-2": True, "SCO-3": False}
     player.launch("SCO-2")
-    player.commit("SCO-2", [["init"]] + sets(("cmi.core.score.raw", "40"), ("cmi.core.lesson_status", "failed"))
-                  + [["term"]])
+    player.commit("SCO-2", [["init"]] + sets(("cmi.core.score.raw", "40"),
+                                             ("cmi.core.lesson_status", "failed")) + [["term"]])
     assert player.nav("choice", "SCO-3")["exception"] == "prerequisites"
     player.nav("choice", "SCO-2")
     player.launch("SCO-2")
-    player.commit("SCO-2", [["init"]] + sets(("cmi.core.score.raw", "90"), ("cmi.core.lesson_status", "passed"))
-                  + [["term"]])
+    player.commit("SCO-2", [["init"]] + sets(("cmi.core.score.raw", "90"),
+                                             ("cmi.core.lesson_status", "passed")) + [["term"]])
     done = player.nav("continue")
     assert done["delivered"] == "SCO-3" and all(_enabled(done["nav"]).values())
 

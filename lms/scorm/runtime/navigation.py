@@ -147,8 +147,8 @@ class FlowNavigator:
     def report(self, item_id: str, **values) -> str | None:
         completed = values.get("completion_status") == "completed" or values.get("success_status") == "passed"
         success = values.get("success_status")
-        self.statuses[item_id] = (completed, True if success == "passed" else False if success == "failed" else None,
-                                  values.get("lesson_status"))
+        satisfied = True if success == "passed" else False if success == "failed" else None
+        self.statuses[item_id] = (completed, satisfied, values.get("lesson_status"))
         if values.get("exit") in ("time-out", "logout"):
             return "exitAll"
         return None

@@ -24,7 +24,8 @@ from typing import Callable
 
 log = logging.getLogger(__name__)
 
-STATUSES = {"passed": "passed", "p": "passed", "completed": "completed", "c": "completed", "browsed": "browsed",
+STATUSES = {"passed": "passed", "p": "passed", "completed": "completed", "c": "completed",
+            "browsed": "browsed",
             "b": "browsed", "failed": "failed", "f": "failed", "incomplete": "incomplete", "i": "incomplete",
             "not attempted": "not attempted", "n": "not attempted"}
 DONE = ("passed", "completed")

@@ -20,7 +20,8 @@ def sco(page, path_part, timeout=15000):
     page.wait_for_function("""(part) => {
         const f = document.getElementById('scorm-frame');
         const w = f && f.contentWindow;
-        return w && w.location.href.includes(part) && w.document.body && w.document.body.dataset.ready === '1';
+        return w && w.location.href.includes(part) && w.document.body
+            && w.document.body.dataset.ready === '1';
     }""", arg=path_part, timeout=timeout)
     return next(f for f in page.frames if path_part in f.url)
 
@@ -28,8 +29,8 @@ def sco(page, path_part, timeout=15000):
 def finish_lesson(page):
     frame = sco(page, "lesson.html")
     # forced order: the learner cannot go back, nor choose
-    assert frame.evaluate("() => [sco.get('adl.nav.request_valid.previous'), sco.get('adl.nav.request_valid.continue')]") \
-        == ["false", "true"]
+    assert frame.evaluate("() => [sco.get('adl.nav.request_valid.previous'), "
+                          "sco.get('adl.nav.request_valid.continue')]") == ["false", "true"]
     assert frame.evaluate("""() => [sco.set('cmi.completion_status', 'completed'),
         sco.set('cmi.session_time', 'PT20S'), sco.set('adl.nav.request', 'continue'), sco.finish()]""") == \
         ["true"] * 4

@@ -19,7 +19,8 @@ STATUS = {"A": "passed", "B": "incomplete", "C": "completed", "D": "failed", "E"
     ("~~A", True), ("(A|B)&C", True), ("A|B&D", True), ("(A|B)&D", False), ("~(A&B)", True),
     ("2*{A,B,C}", True), ("3*{A,B,C}", False), ("1*{B,D,E}", False), ("2 * { A , C }", True),
     ("2*{A&C,B,D|A}", True), ("D=failed", True), ('D="failed"', True), ("D = F", True), ("B<>passed", True),
-    ("A<>passed", False), ("E=browsed", True), ("Z=not attempted", True), ("Z=N", True), ('Z="not attempted"', True),
+    ("A<>passed", False), ("E=browsed", True), ("Z=not attempted", True), ("Z=N", True),
+    ('Z="not attempted"', True),
     ("A=PASSED & C=completed", True), ("D=F & ~B", True), ("B=incomplete & (A | 2*{B,D})", True),
 ])
 def test_scripts(script, expected):
