@@ -17,6 +17,7 @@ import ast
 import re
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -326,6 +327,42 @@ def test_xapi_more_cursor_from_a_is_followed_on_b(instances):
         if not more:
             break
     assert sorted(seen) == sorted(ids)
+
+
+def test_the_same_package_extracted_concurrently_by_both_instances_is_published_once(instances):
+    from lms.core.storage import storage
+
+    a, b = instances
+    digest = uuid.uuid4().hex * 2  # a fresh 64-hex name: the store outlives the test
+    barrier = threading.Barrier(2)
+    results: dict[str, Path] = {}
+    errors: list[BaseException] = []
+
+    def extract(instance: Instance, name: str) -> None:
+        def fill(folder: Path) -> None:
+            (folder / "index.html").write_text(f"<p>{name}</p>", encoding="utf-8")
+            barrier.wait(timeout=10)  # both have staged their copy before either publishes
+            time.sleep(0.05 if name == "a" else 0.1)
+
+        try:
+            with instance.app.app_context():
+                results[name] = storage.write_package(digest, fill)
+        except BaseException as error:  # noqa: BLE001 — reported by the test thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=extract, args=pair) for pair in ((a, "a"), (b, "b"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+    assert results["a"] == results["b"]
+    folder = results["a"]
+    assert (folder / ".complete").read_text() == digest
+    assert (folder / "index.html").read_text(encoding="utf-8") in ("<p>a</p>", "<p>b</p>")
+    assert not list(folder.parent.glob(".staging-*"))  # the loser's staging copy is cleaned up
+    with b.app.app_context():
+        assert storage.has_package(digest)
 
 
 # --- per-process state ----------------------------------------------------------------------------------
