@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 8812f1292378
+Revision ID: 1b1aa7003e67
 Revises: 
-Create Date: 2026-11-29 02:17:24.297643
+Create Date: 2026-11-29 03:00:39.376128
 
 """
 from alembic import op
@@ -13,7 +13,7 @@ import lms.core.db
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '8812f1292378'
+revision = '1b1aa7003e67'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('code', sa.String(length=64), nullable=False),
     sa.Column('name', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('acronym', sa.String(length=32), nullable=True),
+    sa.Column('logo_digest', sa.String(length=64), nullable=True),
     sa.Column('parent_id', sa.Integer(), nullable=True),
     sa.Column('level', sa.Enum('central', 'local', name='administration_level', native_enum=False, length=32), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -896,11 +897,14 @@ def upgrade():
     sa.Column('lineitems_url', sa.String(length=2048), nullable=True),
     sa.Column('ags_scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('roster_synced_at', lms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('section_id', sa.Integer(), nullable=True),
+    sa.Column('cohort', sa.String(length=100), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_lti_context_course_id_course'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['platform_id'], ['lti_platform.id'], name=op.f('fk_lti_context_platform_id_lti_platform'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['course_section.id'], name=op.f('fk_lti_context_section_id_course_section'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_lti_context')),
     sa.UniqueConstraint('platform_id', 'context_id', name=op.f('uq_lti_context_platform_id_context_id'))
     )
@@ -1441,6 +1445,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_idarathon_submission_challenge_id'), ['challenge_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_idarathon_submission_team_id'), ['team_id'], unique=False)
 
+    op.create_table('lti_enrolment_cohort',
+    sa.Column('enrolment_id', sa.Integer(), nullable=False),
+    sa.Column('context_pk', sa.Integer(), nullable=False),
+    sa.Column('course_id', sa.Integer(), nullable=False),
+    sa.Column('cohort', sa.String(length=100), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', lms.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['context_pk'], ['lti_context.id'], name=op.f('fk_lti_enrolment_cohort_context_pk_lti_context'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_lti_enrolment_cohort_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment.id'], name=op.f('fk_lti_enrolment_cohort_enrolment_id_enrolment'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lti_enrolment_cohort')),
+    sa.UniqueConstraint('enrolment_id', 'context_pk', name=op.f('uq_lti_enrolment_cohort_enrolment_id_context_pk'))
+    )
+    with op.batch_alter_table('lti_enrolment_cohort', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lti_enrolment_cohort_context_pk'), ['context_pk'], unique=False)
+        batch_op.create_index('ix_lti_enrolment_cohort_course', ['course_id', 'cohort'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lti_enrolment_cohort_enrolment_id'), ['enrolment_id'], unique=False)
+
     op.create_table('scorm_package_version',
     sa.Column('package_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
@@ -1589,6 +1612,7 @@ def upgrade():
     sa.Column('terminated_at', lms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('abandoned_at', lms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_statement_at', lms.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('preferences_read_at', lms.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('verbs', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('launch_url', sa.Text(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1955,6 +1979,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_scorm_package_version_digest'))
 
     op.drop_table('scorm_package_version')
+    with op.batch_alter_table('lti_enrolment_cohort', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lti_enrolment_cohort_enrolment_id'))
+        batch_op.drop_index('ix_lti_enrolment_cohort_course')
+        batch_op.drop_index(batch_op.f('ix_lti_enrolment_cohort_context_pk'))
+
+    op.drop_table('lti_enrolment_cohort')
     with op.batch_alter_table('idarathon_submission', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_idarathon_submission_team_id'))
         batch_op.drop_index(batch_op.f('ix_idarathon_submission_challenge_id'))
