@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto  # pytest-xdist: one worker per core, each with its own databases and browser
 
 .PHONY: run test install install-test i18n i18n-update db-upgrade demo worker serve migration clean bench-lrs bench-reports
 
