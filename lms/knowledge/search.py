@@ -81,7 +81,7 @@ def reindex(resource: KnowledgeResource) -> None:
     db.session.flush()
 
 
-def _matching_ids(query_tokens: list[str]):
+def _matching_ids(query_tokens: list[str], ranked: bool = True):
     """A CTE of (resource_id, rank) for the query; lower rank = better on both engines.
 
     Materialised, so the full-text index is read once per statement and not once per joined row (SQLite
@@ -89,12 +89,13 @@ def _matching_ids(query_tokens: list[str]):
     if db.engine.dialect.name == "postgresql":
         tsquery = " & ".join(f"'{t}':*" for t in query_tokens)
         ts = func.to_tsquery(literal_column("'simple'", REGCONFIG), tsquery)
-        return (select(SearchDocument.resource_id.label("resource_id"),
-                       (-func.ts_rank(SearchDocument.document, ts)).label("rank"))
+        rank = (-func.ts_rank(SearchDocument.document, ts)) if ranked else literal_column("0")
+        return (select(SearchDocument.resource_id.label("resource_id"), rank.label("rank"))
                 .where(SearchDocument.document.op("@@")(ts)).cte("matches").prefix_with("MATERIALIZED"))
     match = " ".join(f'"{t}"*' for t in query_tokens)
+    # bm25() costs time per match: only the query that orders the page asks for it.
     return (select(literal_column("rowid", Integer).label("resource_id"),
-                   literal_column("bm25(knowledge_fts)").label("rank"))
+                   literal_column("bm25(knowledge_fts)" if ranked else "0").label("rank"))
             .select_from(text("knowledge_fts"))
             .where(text("knowledge_fts MATCH :match").bindparams(match=match))
             .cte("matches").prefix_with("MATERIALIZED"))
@@ -122,49 +123,66 @@ def search(query: str = "", filters: SearchFilters | None = None, page: int = 1,
     filters = filters or SearchFilters()
     R = KnowledgeResource
     query_tokens = tokens(query)[:12]
-    base = select(R.id).where(R.status == ResourceStatus.published)
-    order = [R.published_at.desc(), R.id.desc()]
-    ranked = None
-    if query_tokens:
-        ranked = _matching_ids(query_tokens)
-        base = base.join(ranked, ranked.c.resource_id == R.id)
-        order = [ranked.c.rank, R.id.desc()]
-    filtered = _apply_filters(base, filters)
-    total = db.session.scalar(select(func.count()).select_from(filtered.subquery()))
-    page_ids = list(db.session.scalars(filtered.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+
+    def matching(ranked: bool):
+        base = select(R.id).where(R.status == ResourceStatus.published)
+        matches = None
+        if query_tokens:
+            matches = _matching_ids(query_tokens, ranked=ranked)
+            base = base.join(matches, matches.c.resource_id == R.id)
+        return _apply_filters(base, filters), matches
+
+    ranked_query, ranked = matching(ranked=True)
+    order = [ranked.c.rank, R.id.desc()] if ranked is not None else [R.published_at.desc(), R.id.desc()]
+    page_ids = list(db.session.scalars(ranked_query.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
+    unranked_query, _ = matching(ranked=False)
+    total = db.session.scalar(unranked_query.with_only_columns(func.count(R.id)))
     by_id = {r.id: r for r in db.session.scalars(select(R).where(R.id.in_(page_ids)))} if page_ids else {}
     result = SearchResult(total=total or 0, resources=[by_id[i] for i in page_ids if i in by_id], query=query)
     if with_facets:
-        # Facet counts over the matching set (before the facet filters themselves narrow it).
-        matched = _apply_filters(base, filters).subquery()
-        result.facets = _facets(matched)
+        result.facets = _facets(unranked_query)
     return result
 
 
 def _facets(matched) -> dict[str, list[tuple]]:
+    """Counts per facet value over the matching set: each one GROUP BY on the same joins and filters (no
+    IN-subquery, which SQLite would re-evaluate per row)."""
     from lms.accounts.models import Administration
 
     from .models import Workstream
 
     R = KnowledgeResource
-    ids = select(matched.c.id)
+
+    def grouped(*columns, joins=(), where=(), order=None, limit=None):
+        query = matched
+        for target, on in joins:
+            query = query.join(target, on)
+        query = query.with_only_columns(*columns, func.count(R.id)).group_by(*columns)
+        for clause in where:
+            query = query.where(clause)
+        if order is not None:
+            query = query.order_by(order)
+        if limit:
+            query = query.limit(limit)
+        return db.session.execute(query).all()
+
     facets = {
-        "kind": [(ResourceKind(k).value, ResourceKind(k).title, n) for k, n in db.session.execute(
-            select(R.kind, func.count()).where(R.id.in_(ids)).group_by(R.kind).order_by(func.count().desc()))],
-        "language": [(lang, lang, n) for lang, n in db.session.execute(
-            select(R.language, func.count()).where(R.id.in_(ids)).group_by(R.language).order_by(R.language))],
-        "year": [(y, str(y), n) for y, n in db.session.execute(
-            select(R.year, func.count()).where(R.id.in_(ids), R.year.is_not(None)).group_by(R.year)
-            .order_by(R.year.desc()))],
+        "kind": [(ResourceKind(k).value, ResourceKind(k).title, n)
+                 for k, n in grouped(R.kind, order=func.count(R.id).desc())],
+        "language": [(lang, lang, n) for lang, n in grouped(R.language, order=R.language)],
+        "year": [(y, str(y), n) for y, n in grouped(R.year, where=[R.year.is_not(None)], order=R.year.desc())],
     }
-    workstream_rows = db.session.execute(
-        select(Workstream, func.count()).join(resource_workstreams, resource_workstreams.c.workstream_id == Workstream.id)
-        .where(resource_workstreams.c.resource_id.in_(ids)).group_by(Workstream.id).order_by(Workstream.position))
-    facets["workstream"] = [(w.id, w.display_name, n) for w, n in workstream_rows]
-    administration_rows = db.session.execute(
-        select(Administration, func.count())
-        .join(resource_administrations, resource_administrations.c.administration_id == Administration.id)
-        .where(resource_administrations.c.resource_id.in_(ids)).group_by(Administration.id)
-        .order_by(func.count().desc()).limit(20))
-    facets["administration"] = [(a.id, a.display_name, n) for a, n in administration_rows]
+    workstream_counts = grouped(resource_workstreams.c.workstream_id,
+                                joins=[(resource_workstreams, resource_workstreams.c.resource_id == R.id)])
+    workstreams = {w.id: w for w in db.session.scalars(select(Workstream).where(
+        Workstream.id.in_([wid for wid, _ in workstream_counts])))}
+    facets["workstream"] = sorted(((wid, workstreams[wid].display_name, n) for wid, n in workstream_counts
+                                   if wid in workstreams), key=lambda item: workstreams[item[0]].position)
+    administration_counts = grouped(resource_administrations.c.administration_id,
+                                    joins=[(resource_administrations, resource_administrations.c.resource_id == R.id)],
+                                    order=func.count(R.id).desc(), limit=20)
+    administrations = {a.id: a for a in db.session.scalars(select(Administration).where(
+        Administration.id.in_([aid for aid, _ in administration_counts])))}
+    facets["administration"] = [(aid, administrations[aid].display_name, n) for aid, n in administration_counts
+                                if aid in administrations]
     return facets
