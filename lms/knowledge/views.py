@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from lxml import etree
 from sqlalchemy import select
 
 from lms.accounts.models import Administration
 from lms.core.db import db
 from lms.core.errors import DomainError
+from lms.core.feeds import atom_response
 from lms.core.i18n import _, current_locale, localized
 from lms.core.permissions import can, require
 from lms.core.storage import storage
@@ -261,25 +261,10 @@ def attachment(attachment_id: int):
 
 
 def feed():
-    ns = "http://www.w3.org/2005/Atom"
-    root = etree.Element(f"{{{ns}}}feed", nsmap={None: ns})
-    etree.SubElement(root, f"{{{ns}}}title").text = _("Tamkeen — new in the knowledge base")
-    etree.SubElement(root, f"{{{ns}}}id").text = external_url("knowledge.index")
-    etree.SubElement(root, f"{{{ns}}}link", rel="self", href=external_url("knowledge.feed"))
-    items = services.recent(limit=30)
-    updated = items[0].published_at if items else None
-    etree.SubElement(root, f"{{{ns}}}updated").text = (updated.isoformat() if updated else "1970-01-01T00:00:00+00:00")
-    for item in items:
-        entry = etree.SubElement(root, f"{{{ns}}}entry")
-        link = external_url("knowledge.resource", resource_id=item.id)
-        title = etree.SubElement(entry, f"{{{ns}}}title")
-        title.text = item.title
-        title.set("{http://www.w3.org/XML/1998/namespace}lang", item.language)
-        etree.SubElement(entry, f"{{{ns}}}id").text = link
-        etree.SubElement(entry, f"{{{ns}}}link", href=link)
-        etree.SubElement(entry, f"{{{ns}}}updated").text = (item.updated_at or item.published_at).isoformat()
-        etree.SubElement(entry, f"{{{ns}}}category", term=item.kind.value, label=str(item.kind.title))
-        etree.SubElement(entry, f"{{{ns}}}summary").text = item.summary
-        author = etree.SubElement(entry, f"{{{ns}}}author")
-        etree.SubElement(author, f"{{{ns}}}name").text = item.authors or _("e-TAMKEEN programme")
-    return Response(etree.tostring(root, xml_declaration=True, encoding="utf-8"), mimetype="application/atom+xml")
+    entries = [{
+        "title": item.title, "language": item.language, "link": external_url("knowledge.resource", resource_id=item.id),
+        "updated": item.updated_at or item.published_at, "category": (item.kind.value, str(item.kind.title)),
+        "summary": item.summary, "author": item.authors or _("e-TAMKEEN programme")}
+        for item in services.recent(limit=30)]
+    return atom_response(title=_("Tamkeen — new in the knowledge base"), feed_id=external_url("knowledge.index"),
+                         self_url=external_url("knowledge.feed"), entries=entries)

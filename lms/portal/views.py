@@ -14,6 +14,7 @@ from sqlalchemy import select
 from lms.accounts.models import Administration
 from lms.core.db import db
 from lms.core.errors import DomainError
+from lms.core.feeds import atom_response
 from lms.core.i18n import _, current_locale, localized
 from lms.core.permissions import require
 from lms.core.storage import storage
@@ -113,31 +114,14 @@ def news_feed():
     """Atom 1.0 feed of the latest posts, in the requested language (?lang=)."""
     language = current_locale()
     posts = db.session.scalars(services.visible_posts_query().limit(30)).all()
-    ns = "http://www.w3.org/2005/Atom"
-    feed = etree.Element(f"{{{ns}}}feed", nsmap={None: ns})
-    feed.set("{http://www.w3.org/XML/1998/namespace}lang", language)
-    etree.SubElement(feed, f"{{{ns}}}title").text = _("Tamkeen — programme news")
-    etree.SubElement(feed, f"{{{ns}}}id").text = url_for("portal.news_list", _external=True)
-    etree.SubElement(feed, f"{{{ns}}}link", href=url_for("portal.news_feed", _external=True), rel="self")
-    etree.SubElement(feed, f"{{{ns}}}link", href=url_for("portal.news_list", _external=True), rel="alternate")
-    updated = max((p.updated_at or p.published_at for p in posts), default=datetime.now(timezone.utc))
-    etree.SubElement(feed, f"{{{ns}}}updated").text = updated.isoformat()
-    author = etree.SubElement(feed, f"{{{ns}}}author")
-    etree.SubElement(author, f"{{{ns}}}name").text = _("e-TAMKEEN programme")
-    for post in posts:
-        entry = etree.SubElement(feed, f"{{{ns}}}entry")
-        link = url_for("portal.news_post", slug=post.slug, _external=True)
-        etree.SubElement(entry, f"{{{ns}}}title").text = localized(post.title, language)
-        etree.SubElement(entry, f"{{{ns}}}id").text = link
-        etree.SubElement(entry, f"{{{ns}}}link", href=link, rel="alternate")
-        etree.SubElement(entry, f"{{{ns}}}published").text = post.published_at.isoformat()
-        etree.SubElement(entry, f"{{{ns}}}updated").text = (post.updated_at or post.published_at).isoformat()
-        etree.SubElement(entry, f"{{{ns}}}category", term=post.category.value, label=str(post.category.title))
-        etree.SubElement(entry, f"{{{ns}}}summary").text = localized(post.summary, language)
-        content = etree.SubElement(entry, f"{{{ns}}}content", type="html")
-        content.text = localized(post.body, language)
-    body = etree.tostring(feed, xml_declaration=True, encoding="utf-8")
-    return Response(body, mimetype="application/atom+xml")
+    entries = [{
+        "title": localized(post.title, language), "link": url_for("portal.news_post", slug=post.slug, _external=True),
+        "published": post.published_at, "updated": post.updated_at or post.published_at,
+        "category": (post.category.value, str(post.category.title)), "summary": localized(post.summary, language),
+        "content_html": localized(post.body, language)} for post in posts]
+    return atom_response(title=_("Tamkeen — programme news"), feed_id=url_for("portal.news_list", _external=True),
+                         self_url=url_for("portal.news_feed", _external=True), entries=entries, language=language,
+                         alternate_url=url_for("portal.news_list", _external=True), author=_("e-TAMKEEN programme"))
 
 
 def sitemap():
