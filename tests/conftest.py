@@ -105,11 +105,22 @@ def _session_app(request, tmp_path_factory):
 
 
 def _empty_all_tables(app) -> None:
+    """A browser may still have a request in flight (a beacon sent when the page closed): if the cleanup
+    deadlocks with it, PostgreSQL aborts one side; wait a moment and empty the tables again."""
+    import time
+
     with app.app_context():
         _db.session.remove()
-        with _db.engine.begin() as conn:
-            for table in reversed(_db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        for attempt in range(5):
+            try:
+                with _db.engine.begin() as conn:
+                    for table in reversed(_db.metadata.sorted_tables):
+                        conn.execute(table.delete())
+                return
+            except sa.exc.OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(0.5)
 
 
 @pytest.fixture
