@@ -59,6 +59,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings_module.database_uri(app.config, app.instance_path)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from .core.db import QueuedWriterConnection
+
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options["connect_args"] = {"factory": QueuedWriterConnection, **options.get("connect_args", {})}
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the signed session, not a clock
