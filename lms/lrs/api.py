@@ -281,9 +281,14 @@ def _require_scope(principal: Principal, *scopes: str) -> None:
         raise XAPIError(403, "these credentials do not allow this request (scope)")
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 def _parse_json(body: bytes, what: str = "body"):
+    # Python's parser accepts NaN and Infinity, which are not JSON and could not be stored or sent back.
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError):
         raise XAPIError(400, "the body is not valid JSON", what) from None
 

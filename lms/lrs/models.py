@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.core.db import JSONType, Model, UTCDateTime, utcnow
@@ -22,7 +23,9 @@ class Statement(Model):
     __tablename__ = "lrs_statement"
     __table_args__ = (
         Index("ix_lrs_statement_stored", "stored"),
-        Index("ix_lrs_statement_ref", "ref_id"),
+        # Partial: almost no statement targets another, and a full index would be written on every insert.
+        Index("ix_lrs_statement_ref", "ref_id", sqlite_where=text("ref_id IS NOT NULL"),
+              postgresql_where=text("ref_id IS NOT NULL")),
     )
 
     pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
@@ -46,14 +49,17 @@ class StatementKey(Model):
     Kinds: ``v`` verb, ``r`` registration, ``a`` agent as actor/object, ``A`` any agent (related_agents),
     ``o`` activity as object, ``O`` any activity (related_activities). A statement whose object is a
     StatementRef also carries every key of the statement it targets (the spec's filter rule for
-    StatementRefs), so each query parameter is one indexed join whatever the combination."""
+    StatementRefs), so each query parameter is one indexed join whatever the combination.
+
+    The primary key (key_hash, statement_pk) is the lookup index itself; on SQLite the table is WITHOUT
+    ROWID, so each filter key costs one B-tree insert instead of a row plus an index entry."""
 
     __tablename__ = "lrs_statement_key"
-    __table_args__ = (Index("ix_lrs_statement_key_lookup", "key_hash", "statement_pk"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    id: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
-    statement_pk: Mapped[int] = mapped_column(ForeignKey("lrs_statement.pk", ondelete="CASCADE"), index=True)
-    key_hash: Mapped[int] = mapped_column(BigInteger)
+    key_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    statement_pk: Mapped[int] = mapped_column(BigPK, ForeignKey("lrs_statement.pk", ondelete="CASCADE"),
+                                              primary_key=True, index=True)
 
 
 class Attachment(Model):

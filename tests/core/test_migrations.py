@@ -48,3 +48,39 @@ def test_migrations_match_the_models(empty_database_url, tmp_path):
         db.engine.dispose()
     assert differences == [], "models changed without a migration (make migration m=...):\n" + "\n".join(
         map(str, differences))
+
+
+def test_lrs_filter_index_migration_keeps_the_keys(empty_database_url, tmp_path):
+    """7c2e41d9a5b3 rebuilds lrs_statement_key around its lookup key (WITHOUT ROWID on SQLite) and makes the
+    StatementRef index partial: rows written under the earlier schema survive, and a downgrade restores it."""
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database_url, "INSTANCE_PATH": str(tmp_path / "i"),
+                      "SECRET_KEY": "x", "CONTENT_PACKAGES_DIR": str(tmp_path / "c")})
+    with app.app_context():
+        upgrade(revision="1b1aa7003e67")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO lrs_statement (pk, statement_id, stored, verb_iri, object_type, voided, data, "
+                "has_attachments) VALUES (1, 'a', '2026-11-29 00:00:00', 'http://v', 'Activity', false, '{}', false)")
+            conn.exec_driver_sql("INSERT INTO lrs_statement_key (statement_pk, key_hash) VALUES (1, -5), (1, 7)")
+        upgrade()
+        with db.engine.connect() as conn:
+            keys = conn.exec_driver_sql("SELECT key_hash, statement_pk FROM lrs_statement_key ORDER BY 1").all()
+            if db.engine.dialect.name == "sqlite":
+                table_sql, = conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'lrs_statement_key'").one()
+                index_sql, = conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name = 'ix_lrs_statement_ref'").one()
+                assert "WITHOUT ROWID" in table_sql
+            else:
+                index_sql, = conn.exec_driver_sql(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_lrs_statement_ref'").one()
+            assert "ref_id IS NOT NULL" in index_sql
+        assert [tuple(row) for row in keys] == [(-5, 1), (7, 1)]
+        downgrade(revision="1b1aa7003e67")
+        with db.engine.connect() as conn:
+            keys = conn.exec_driver_sql("SELECT key_hash, statement_pk FROM lrs_statement_key ORDER BY 1").all()
+        assert [tuple(row) for row in keys] == [(-5, 1), (7, 1)]
+        upgrade()
+        db.engine.dispose()

@@ -64,6 +64,17 @@ def test_validation_errors_name_the_property(x):
     assert response.status_code == 400
 
 
+def test_nan_is_not_json_but_huge_integers_are_kept_exactly(x):
+    text = json.dumps(make_statement(result={"extensions": {"http://example.test/x": 1}}))
+    response = x.post("statements", text.replace('"http://example.test/x": 1', '"http://example.test/x": NaN')
+                      .encode(), content_type="application/json")
+    assert response.status_code == 400 and "not valid JSON" in response.get_json()["error"]["message"]
+    huge = 10 ** 70 + 1  # beyond 64 bits: stored and returned digit for digit
+    sid = x.post("statements", make_statement(result={"extensions": {"http://example.test/x": huge}})).get_json()[0]
+    body = x.get("statements", {"statementId": sid}).get_json()
+    assert body["result"]["extensions"]["http://example.test/x"] == huge
+
+
 def test_batch_is_all_or_nothing(x):
     bad = make_statement("b")
     bad["actor"] = {"mbox": "nope"}
