@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def _assert_rtl(page):
+    page.wait_for_load_state()  # after a click the stylesheet may still be loading: the nav is not laid out yet
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     items = page.locator(".idr-subnav li")
