@@ -19,6 +19,16 @@ def test_operator_pages_need_an_administrator(client, auth):
     assert client.get("/admin/lrs/credentials").status_code == 403
 
 
+def test_administrators_reach_the_learning_records_from_their_profile(client, auth):
+    admin, learner = make_user(role="administrator", language="ar"), make_user()
+    db.session.commit()
+    auth.login(learner)
+    assert "/admin/lrs/statements" not in client.get("/account/profile").get_data(as_text=True)
+    auth.login(admin)
+    html = client.get("/account/profile").get_data(as_text=True)
+    assert 'href="/admin/lrs/statements"' in html and "سجلات التعلم" in html
+
+
 def test_statement_list_filters_and_detail(client, auth):
     admin = make_user(role="administrator")
     first = store_internal_statement(make_statement("alice", activity="http://example.test/one"))
