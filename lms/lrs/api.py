@@ -24,7 +24,7 @@ from lms.core.security import csrf
 
 from . import attachments as attachment_service
 from . import documents as docs
-from .credentials import Principal, authenticate
+from .credentials import Principal, authenticate, still_valid
 from .formats import apply_format
 from .models import ActivityDefinition, Statement
 
@@ -206,6 +206,13 @@ def _restore_begin_mode(_error=None) -> None:
 
 @bp.after_request
 def _finish(response: Response) -> Response:
+    xreq = g.get("xreq")
+    if xreq is not None and xreq.principal is not None and response.status_code < 400 \
+            and not still_valid(xreq.principal):
+        # Revoked by another process since this one cached it: nothing of the request is kept (the app's
+        # transaction hook rolls back error responses).
+        response = _error_response(401, "unknown, revoked or expired credentials",
+                                   headers={"WWW-Authenticate": _challenge()})
     response.headers["X-Experience-API-Version"] = XAPI_VERSION
     if request.endpoint == "xapi.statements" and "X-Experience-API-Consistent-Through" not in response.headers:
         response.headers["X-Experience-API-Consistent-Through"] = _consistent_through()

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from lms.core.db import db, utcnow
@@ -117,12 +117,16 @@ def _principal(credential: Credential) -> Principal:
 def authenticate(key: str, secret: str) -> Principal | None:
     """The principal for a key/secret pair, or None (unknown, wrong secret, revoked, expired).
 
-    Looked-up credentials are cached for a few seconds per process; revocation in this process is
-    immediate, in other processes within ``_CACHE_SECONDS``."""
+    Looked-up credentials are cached for a few seconds per process, so that a request can authenticate
+    before it opens its transaction (on SQLite, before it takes the write lock). A principal that came from
+    the cache is confirmed by :func:`still_valid` inside the request's transaction, so a revocation made by
+    any process is effective for every request that starts after it."""
     now = time.monotonic()
     cached = _cache.get(key)
     if cached is not None and cached[0] > now:
         principal = cached[1]
+        if principal is not None:
+            g.lrs_principal_from_cache = True
     else:
         credential = db.session.scalar(select(Credential).where(Credential.key == key))
         valid = credential is not None and credential.revoked_at is None
@@ -137,6 +141,21 @@ def authenticate(key: str, secret: str) -> Principal | None:
     if not hmac.compare_digest(principal.secret_hash, _hash(secret)):
         return None
     return principal
+
+
+def still_valid(principal: Principal) -> bool:
+    """Whether a principal authenticated from the process cache is still not revoked, read in the current
+    transaction (one primary-key lookup, only when the cache answered)."""
+    if not g.pop("lrs_principal_from_cache", False):
+        return True
+    connection = db.session.connection()
+    mark = "%s" if connection.dialect.name == "postgresql" else "?"
+    row = connection.exec_driver_sql(f"SELECT revoked_at FROM lrs_credential WHERE id = {mark}",
+                                     (principal.id,)).first()
+    if row is None or row[0] is not None:
+        _cache.pop(principal.key, None)
+        return False
+    return True
 
 
 def clear_cache() -> None:

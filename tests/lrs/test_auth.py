@@ -5,7 +5,10 @@ import json
 
 import pytest
 
-from lms.core.db import db
+from sqlalchemy import func, select, update
+
+from lms.core.db import db, utcnow
+from lms.lrs.models import Credential, Statement
 from lms.lrs.credentials import issue_launch_credential
 from lms.lrs.emitter import actor_for
 from tests.factories import make_user
@@ -55,6 +58,20 @@ def test_missing_wrong_and_revoked_credentials(client, runner):
     result = runner.invoke(args=["lrs", "revoke-credential", x.key])
     assert result.exit_code == 0, result.output
     assert x.get("statements").status_code == 401
+
+
+def test_revocation_by_another_process_is_effective_at_once(client):
+    """Another process revokes (a row update, this process's credential cache untouched): the next request
+    is refused and a statement it carried is not stored."""
+    x = XAPIClient(client)
+    assert x.post("statements", make_statement("before")).status_code == 200  # the credential is now cached
+    db.session.execute(update(Credential).where(Credential.key == x.key).values(revoked_at=utcnow()))
+    db.session.commit()
+    sid = new_id()
+    refused = x.put("statements", make_statement("after"), {"statementId": sid})
+    assert refused.status_code == 401 and refused.headers["WWW-Authenticate"]
+    assert x.get("statements").status_code == 401
+    assert db.session.scalar(select(func.count()).select_from(Statement).where(Statement.statement_id == sid)) == 0
 
 
 def test_cli_create_credential(client, runner):
