@@ -150,8 +150,12 @@ def still_valid(principal: Principal) -> bool:
         return True
     connection = db.session.connection()
     mark = "%s" if connection.dialect.name == "postgresql" else "?"
-    row = connection.exec_driver_sql(f"SELECT revoked_at FROM lrs_credential WHERE id = {mark}",
-                                     (principal.id,)).first()
+    cursor = connection.connection.dbapi_connection.cursor()  # on every request: no SQLAlchemy overhead
+    try:
+        cursor.execute(f"SELECT revoked_at FROM lrs_credential WHERE id = {mark}", (principal.id,))
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
     if row is None or row[0] is not None:
         _cache.pop(principal.key, None)
         return False
