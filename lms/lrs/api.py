@@ -181,7 +181,15 @@ def _prepare():
         return None
     xreq.principal = _authenticate(xreq)
     _check_version(xreq)
+    if not (request.endpoint == "xapi.statements" and xreq.method in ("POST", "PUT")):
+        _confirm_principal(xreq.principal)  # statement writes confirm once they hold the write lock
     return None
+
+
+def _confirm_principal(principal: Principal) -> None:
+    """Refuse a cached credential that another process revoked since (read in this request's transaction)."""
+    if not still_valid(principal):
+        raise XAPIError(401, "unknown, revoked or expired credentials", headers={"WWW-Authenticate": _challenge()})
 
 
 def _cors(response: Response) -> Response:
@@ -206,13 +214,6 @@ def _restore_begin_mode(_error=None) -> None:
 
 @bp.after_request
 def _finish(response: Response) -> Response:
-    xreq = g.get("xreq")
-    if xreq is not None and xreq.principal is not None and response.status_code < 400 \
-            and not still_valid(xreq.principal):
-        # Revoked by another process since this one cached it: nothing of the request is kept (the app's
-        # transaction hook rolls back error responses).
-        response = _error_response(401, "unknown, revoked or expired credentials",
-                                   headers={"WWW-Authenticate": _challenge()})
     response.headers["X-Experience-API-Version"] = XAPI_VERSION
     if request.endpoint == "xapi.statements" and "X-Experience-API-Consistent-Through" not in response.headers:
         response.headers["X-Experience-API-Consistent-Through"] = _consistent_through()
@@ -483,7 +484,7 @@ def _put_statement(xreq: XRequest):
     _check_launch_write(xreq.principal, [payload])
     attachment_service.save_parts(parts)
     ids = store_statements([payload], authority=xreq.principal.authority, credential_id=xreq.principal.id,
-                           validate=False)
+                           validate=False, confirm=lambda: _confirm_principal(xreq.principal))
     _after_launch_write(xreq.principal, [payload], ids)
     return _no_content()
 
@@ -499,7 +500,7 @@ def _post_statements(xreq: XRequest):
     _check_launch_write(xreq.principal, statement_list)
     attachment_service.save_parts(parts)
     ids = store_statements(statement_list, authority=xreq.principal.authority, credential_id=xreq.principal.id,
-                           validate=False)
+                           validate=False, confirm=lambda: _confirm_principal(xreq.principal))
     _after_launch_write(xreq.principal, statement_list, ids)
     return _json_response(ids)
 

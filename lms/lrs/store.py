@@ -219,8 +219,12 @@ def same_statement(stored: dict, received: dict) -> bool:
 # --- storing ----------------------------------------------------------------------------------------------
 
 def store_statements(statements: list[dict], authority: dict | None = None, credential_id: int | None = None,
-                     validate: bool = True) -> list[str]:
+                     validate: bool = True, confirm=None) -> list[str]:
     """Validate, complete and insert statements in the current transaction; returns their ids in order.
+
+    ``confirm`` (optional) runs once the transaction is open (on SQLite: holding the write lock) and before
+    anything is read or written; it may raise to refuse the request (the xAPI resource re-checks there that
+    its credential was not revoked).
 
     Raises :class:`XAPIValidationError` (400), :class:`StatementRejected` (400) or
     :class:`StatementConflict` (409). A statement whose id is already stored with the same content is
@@ -297,6 +301,8 @@ def store_statements(statements: list[dict], authority: dict | None = None, cred
 
     # Phase 2: what is already stored.
     sql = Driver()  # SQLite: takes the write lock (BEGIN IMMEDIATE)
+    if confirm is not None:
+        confirm()
     existing = {}
     if any("id" in s for s in statements):
         explicit = [sid for sid, s in zip(ids, statements) if "id" in s]
