@@ -46,10 +46,12 @@ class Statement(Model):
 class StatementKey(Model):
     """The filter index: one row per value a statement matches, as a 64-bit hash of ``kind|value``.
 
-    Kinds: ``v`` verb, ``r`` registration, ``a`` agent as actor/object, ``A`` any agent (related_agents),
-    ``o`` activity as object, ``O`` any activity (related_activities). A statement whose object is a
-    StatementRef also carries every key of the statement it targets (the spec's filter rule for
-    StatementRefs), so each query parameter is one indexed join whatever the combination.
+    Kinds: ``v`` verb, ``r`` registration, ``a`` agent as actor/object, ``A`` agent found elsewhere only
+    (related_agents looks for ``a`` or ``A``), ``o`` activity as object, ``O`` activity found elsewhere only
+    (related_activities looks for ``o`` or ``O``). Keying each agent or activity once keeps a statement to
+    about five keys, which is what bounds ingest (each distinct key dirties its own index page). A statement
+    whose object is a StatementRef also carries every key of the statement it targets (the spec's filter
+    rule for StatementRefs), so each exact query parameter is one indexed join whatever the combination.
 
     The primary key (key_hash, statement_pk) is the lookup index itself; on SQLite the table is WITHOUT
     ROWID, so each filter key costs one B-tree insert instead of a row plus an index entry."""

@@ -158,19 +158,18 @@ def key_hash(kind: str, value: str) -> int:
 
 
 def statement_keys(statement: dict) -> set[int]:
+    """The filter keys of a statement. An agent or activity is keyed once: ``a``/``o`` where it is the actor or
+    object, ``A``/``O`` where it is only related; a related_* query looks for both kinds. (Earlier rows may
+    carry both kinds for the same agent or activity: queries never count a statement twice.)"""
     agents, activities = index_entries(statement)
     keys = {key_hash("v", statement["verb"]["id"])}
     registration = (statement.get("context") or {}).get("registration")
     if registration:
         keys.add(key_hash("r", registration.lower()))
     for ifi, direct in agents.items():
-        keys.add(key_hash("A", ifi))
-        if direct:
-            keys.add(key_hash("a", ifi))
+        keys.add(key_hash("a" if direct else "A", ifi))
     for iri, direct in activities.items():
-        keys.add(key_hash("O", iri))
-        if direct:
-            keys.add(key_hash("o", iri))
+        keys.add(key_hash("o" if direct else "O", iri))
     return keys
 
 
@@ -589,6 +588,7 @@ def _agent_param(agent) -> str | None:
 
 
 _KEY_ALIASES = [StatementKey.__table__.alias(f"k{index}") for index in range(4)]  # built once, reused
+_KEYS = StatementKey.__table__
 
 
 def build_query(agent=None, verb: str | None = None, activity: str | None = None,
@@ -599,22 +599,31 @@ def build_query(agent=None, verb: str | None = None, activity: str | None = None
                 credential_id: int | None = None, columns=None):
     """A SELECT of (pk, data) for the xAPI query parameters, ordered by storage order."""
     ifi = _agent_param(agent)
-    wanted = []
+    exact: list[int] = []          # one key each: an indexed join, walked in statement order
+    either: list[tuple[int, int]] = []  # direct or related key: a semi-join (no statement twice)
     if ifi is not None:
-        wanted.append(key_hash("A" if related_agents else "a", ifi))
+        if related_agents:
+            either.append((key_hash("a", ifi), key_hash("A", ifi)))
+        else:
+            exact.append(key_hash("a", ifi))
     if verb is not None:
-        wanted.append(key_hash("v", verb))
+        exact.append(key_hash("v", verb))
     if activity is not None:
-        wanted.append(key_hash("O" if related_activities else "o", activity))
+        if related_activities:
+            either.append((key_hash("o", activity), key_hash("O", activity)))
+        else:
+            exact.append(key_hash("o", activity))
     if registration is not None:
-        wanted.append(key_hash("r", registration.lower()))
+        exact.append(key_hash("r", registration.lower()))
     order_col = S.pk
     query = select(*(columns or (S.pk, S.data)))
-    for index, wanted_hash in enumerate(wanted):
+    for index, wanted_hash in enumerate(exact):
         alias = _KEY_ALIASES[index]
         query = query.join(alias, and_(alias.c.statement_pk == S.pk, alias.c.key_hash == wanted_hash))
         if index == 0:
             order_col = alias.c.statement_pk
+    for pair in either:
+        query = query.where(S.pk.in_(select(_KEYS.c.statement_pk).where(_KEYS.c.key_hash.in_(pair))))
     if since is not None:
         query = query.where(S.stored > _as_datetime(since))
     if until is not None:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from lms.lrs.emitter import activity_iri, actor_for, emit, verb
-from lms.lrs.store import (StatementConflict, StatementRejected, get_statement, query_statements,
+from lms.lrs.models import Statement, StatementKey
+from lms.lrs.store import (StatementConflict, StatementRejected, get_statement, key_hash, query_statements,
                            store_internal_statement, store_statements)
 from lms.lrs.validation import XAPIValidationError
 from tests.factories import make_user
@@ -50,6 +52,30 @@ def test_query_filters_and_order(db):
     assert [s["id"] for s in query_statements(registration=registration)] == [second]
     assert query_statements(activity="http://x.test/p") == []
     assert [s["id"] for s in query_statements(activity="http://x.test/p", related_activities=True)] == [second]
+
+
+def test_each_agent_and_activity_is_keyed_once_and_related_queries_count_statements_once(db):
+    instructor = {"mbox": "mailto:teacher@example.test"}
+    taught = store_internal_statement(statement("a", context={
+        "instructor": instructor, "contextActivities": {"parent": {"id": "http://x.test/course"}}}))
+    own = store_internal_statement(statement("teacher", activity="http://x.test/course"))
+    db.session.flush()
+    pk = db.session.scalar(select(Statement.pk).where(Statement.statement_id == taught))
+    keys = set(db.session.scalars(select(StatementKey.key_hash).where(StatementKey.statement_pk == pk)))
+    assert key_hash("a", "mbox:mailto:a@example.test") in keys
+    assert key_hash("A", "mbox:mailto:a@example.test") not in keys  # the actor is keyed once, as actor
+    assert key_hash("A", "mbox:mailto:teacher@example.test") in keys
+    assert key_hash("O", "http://x.test/course") in keys and key_hash("o", "http://x.test/course") not in keys
+    # Rows written before agents were keyed once carry both kinds: a related query still returns it once.
+    db.session.add(StatementKey(statement_pk=pk, key_hash=key_hash("A", "mbox:mailto:a@example.test")))
+    db.session.flush()
+    assert [s["id"] for s in query_statements(agent={"mbox": "mailto:a@example.test"}, related_agents=True)] \
+        == [taught]
+    assert [s["id"] for s in query_statements(agent=instructor, related_agents=True)] == [own, taught]
+    assert [s["id"] for s in query_statements(agent=instructor)] == [own]
+    assert [s["id"] for s in query_statements(activity="http://x.test/course", related_activities=True,
+                                              agent=instructor, related_agents=True)] == [own, taught]
+    assert [s["id"] for s in query_statements(activity="http://x.test/course")] == [own]
 
 
 def test_same_id_twice_and_conflict(db):
