@@ -2,7 +2,7 @@
 """Throughput and latency of the built-in LRS, served by gunicorn (2 workers), on SQLite and PostgreSQL.
 
     .venv/bin/python bench/lrs_bench.py [--backends sqlite,postgresql] [--sizes 100000,1000000]
-                                        [--clients 4] [--singles 2000] [--batches 100]
+                                        [--clients 4] [--singles 2000] [--batches 300]
 
 Figures printed for each backend:
 - trivial endpoint: GET /xapi/about (no database), requests/s — the app's own ceiling;
@@ -399,7 +399,7 @@ def main() -> None:
                                                           "(the issue's full run: 100000,1000000)")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--singles", type=int, default=2000)
-    parser.add_argument("--batches", type=int, default=100)
+    parser.add_argument("--batches", type=int, default=300)
     parser.add_argument("--ralph", metavar="VENV", help="also load Ralph 5.1 installed in this virtual environment")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
