@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options["connect_args"] = {"factory": QueuedWriterConnection, **options.get("connect_args", {})}
+        options["pool_pre_ping"] = False  # a file has no server that could drop the connection: no ping per request
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the signed session, not a clock

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, DateTime, Enum, MetaData, String, event, types
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -191,13 +192,18 @@ class QueuedWriterConnection(sqlite3.Connection):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(conn):
     if conn.dialect.name == "sqlite":
-        if sqlite_begin_mode.get() == "IMMEDIATE":
-            dbapi_connection = conn.connection.dbapi_connection
-            if isinstance(dbapi_connection, QueuedWriterConnection):
-                dbapi_connection.enter_write_queue()
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
+        # Straight to the driver: this runs at the start of every transaction.
+        dbapi_connection = conn.connection.dbapi_connection
+        immediate = sqlite_begin_mode.get() == "IMMEDIATE"
+        queued = immediate and isinstance(dbapi_connection, QueuedWriterConnection)
+        if queued:
+            dbapi_connection.enter_write_queue()
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN").close()
+        except sqlite3.Error as error:
+            if queued:
+                dbapi_connection._leave_write_queue()
+            raise sa_exc.OperationalError("BEGIN", (), error) from error
 
 
 def is_postgres() -> bool:

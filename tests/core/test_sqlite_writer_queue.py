@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from lms import create_app
@@ -86,3 +87,24 @@ def test_app_connections_queue_and_checkpoint_outside_it(tmp_path, monkeypatch):
         raw.close()
         db.engine.dispose()
 
+
+
+def test_a_failed_begin_leaves_the_queue_and_raises_sqlalchemys_error(tmp_path):
+    path = tmp_path / "app.sqlite3"
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "INSTANCE_PATH": str(tmp_path / "i"),
+                      "SECRET_KEY": "x"})
+    outsider = sqlite3.connect(path, isolation_level=None)  # not queued: holds SQLite's own lock
+    outsider.execute("PRAGMA journal_mode=WAL")
+    outsider.execute("BEGIN IMMEDIATE")
+    with app.app_context():
+        raw = db.engine.raw_connection()  # the pool's only connection: give up after 50 ms, not 30 s
+        raw.dbapi_connection.execute("PRAGMA busy_timeout=50")
+        raw.close()
+        with db.engine.connect() as conn:
+            with pytest.raises(sa.exc.OperationalError, match="locked"):
+                conn.exec_driver_sql("SELECT 1")  # its BEGIN IMMEDIATE times out behind the outsider
+            assert not conn.connection.dbapi_connection._queued
+        outsider.rollback()
+        with db.engine.begin() as conn:  # the queue is free again
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        db.engine.dispose()
