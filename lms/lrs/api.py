@@ -20,7 +20,7 @@ from sqlalchemy import Text, cast, func, select
 from werkzeug.datastructures import Headers
 
 from lms.core.db import db, sqlite_begin_mode
-from lms.core.security import csrf
+from lms.core.security import csrf, sessionless
 
 from . import attachments as attachment_service
 from . import documents as docs
@@ -46,6 +46,7 @@ STATEMENT_QUERY_PARAMS = {"agent", "verb", "activity", "registration", "related_
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 csrf.exempt(bp)
+sessionless("/xapi/")  # every request authenticates with HTTP Basic: no cookie session to open or sign
 
 
 class XAPIError(Exception):

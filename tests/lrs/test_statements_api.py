@@ -181,3 +181,14 @@ def test_activities_and_agents_resources(x):
     person = x.get("agents", {"agent": json.dumps({"mbox": "mailto:a@example.test", "name": "A"})}).get_json()
     assert person == {"objectType": "Person", "name": ["A"], "mbox": ["mailto:a@example.test"]}
     assert x.get("agents").status_code == 400
+
+
+def test_xapi_requests_carry_no_cookie_session(app):
+    """Statements are sent with HTTP Basic on every call: no session cookie is decoded or signed for them."""
+    from flask import request
+    from flask.sessions import NullSession
+
+    with app.test_request_context("/xapi/statements", headers={"Cookie": "session=whatever"}):
+        assert isinstance(app.session_interface.open_session(app, request), NullSession)
+    with app.test_request_context("/courses/"):
+        assert not isinstance(app.session_interface.open_session(app, request), NullSession)
