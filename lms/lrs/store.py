@@ -432,9 +432,15 @@ def bulk_insert_statements(sql: Driver, rows: list[dict]) -> None:
 
 
 def bulk_insert_keys(sql: Driver, pairs: list[tuple[int, int]]) -> None:
-    if pairs:
-        sql.run_many(f"INSERT INTO lrs_statement_key (statement_pk, key_hash) VALUES ({sql.mark}, {sql.mark})",
-                     pairs)
+    if not pairs:
+        return
+    if sql.postgres:
+        # One INSERT over two arrays: an executemany is one INSERT per row on the server, and a batch has five
+        # keys per statement (PostgreSQL's CPU per statement in 100-statement batches: 150 -> 100 µs).
+        sql.run("INSERT INTO lrs_statement_key (statement_pk, key_hash) SELECT * FROM unnest(%s::bigint[], "
+                "%s::bigint[])", ([pk for pk, _ in pairs], [key for _, key in pairs]))
+    else:
+        sql.run_many("INSERT INTO lrs_statement_key (statement_pk, key_hash) VALUES (?, ?)", pairs)
 
 
 def allocate_pks(sql: Driver, count: int) -> list[int]:
