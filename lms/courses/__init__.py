@@ -4,6 +4,7 @@ completion, gradebook and reports."""
 
 def init_app(app):
     from . import completion  # noqa: F401 — listens to result_recorded (progress, course completion)
+    from . import xapi  # noqa: F401 — the course-completion statement
     from . import permissions  # noqa: F401 — registers the course rules
     from . import types  # noqa: F401 — registers the page, file and url activity types
 

@@ -69,6 +69,29 @@ def test_course_completion_by_grade(db):
     assert enrolment.completed_at is not None
 
 
+def test_course_completion_is_one_xapi_statement_with_the_course_grade(db):
+    from lms.lrs.emitter import activity_iri, actor_for
+    from lms.lrs.store import query_statements
+
+    course = make_course()
+    course.completion_mode, course.completion_grade = "grade", 60
+    quiz = make_activity(course, "page", graded=True, completion_rule="grade", completion_min_grade=100)
+    user, enrolment = _enrolled(course)
+    course_iri = activity_iri(course, kind="course")
+    report_result(quiz, user, score=0.5)
+    assert query_statements(agent=user, activity=course_iri) == []
+    report_result(quiz, user, score=0.65)
+    report_result(quiz, user, score=0.9)  # completion is recorded once: no second statement
+    statements = query_statements(agent=user, activity=course_iri)
+    assert len(statements) == 1
+    statement = statements[0]
+    assert statement["actor"] == actor_for(user)
+    assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+    assert statement["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/course"
+    assert statement["result"] == {"completion": True, "score": {"scaled": 0.65}}
+    assert statement["timestamp"].startswith(enrolment.completed_at.strftime("%Y-%m-%dT%H:%M:%S"))
+
+
 def test_completion_is_recorded_once_and_issues_one_certificate(db):
     course = make_course()
     page = make_page(course)
