@@ -14,7 +14,7 @@ set -u
 SUITE=$(cd "${1:?usage: $0 SUITE_DIR [SECTION_PATTERN...]}" && pwd); shift
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-$ROOT/.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+[ -x "$PY" ] || { echo "no Python at $PY: run 'make install' first (or set PYTHON)" >&2; exit 1; }
 PORT=${LRS_CONF_PORT:-5077}
 OUT=${LRS_CONF_OUT:-/tmp/lrs-conformance}
 WATCHDOG=${LRS_CONF_TIMEOUT:-420}
