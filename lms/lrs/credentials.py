@@ -148,15 +148,11 @@ def still_valid(principal: Principal) -> bool:
     transaction (one primary-key lookup, only when the cache answered)."""
     if not g.pop("lrs_principal_from_cache", False):
         return True
-    connection = db.session.connection()
-    mark = "%s" if connection.dialect.name == "postgresql" else "?"
-    cursor = connection.connection.dbapi_connection.cursor()  # on every request: no SQLAlchemy overhead
-    try:
-        cursor.execute(f"SELECT revoked_at FROM lrs_credential WHERE id = {mark}", (principal.id,))
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    if row is None or row[0] is not None:
+    from .store import Driver  # on every request: the driver's cursor, no SQLAlchemy statement overhead
+
+    sql = Driver()
+    rows = sql.rows(f"SELECT revoked_at FROM lrs_credential WHERE id = {sql.mark}", (principal.id,))
+    if not rows or rows[0][0] is not None:
         _cache.pop(principal.key, None)
         return False
     return True
