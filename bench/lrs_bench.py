@@ -154,34 +154,45 @@ def bench_ralph(venv: str, args) -> dict:
 def _bench_ralph(server: RalphServer, args) -> dict:
     headers = {"Authorization": "Basic " + base64.b64encode(b"bench:bench-secret").decode(),
                "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
-    results: dict = {}
+    results = measure_ingest(args, headers, "/__heartbeat__", "/xAPI/statements")
+    stored = args.singles + args.batches * 100
+    latencies = measure_queries(headers, random.Random(7), count=40, path="/xAPI/statements")
+    results["query"] = (statistics.median(latencies), stored)
+    print(f"  filtered GET at {stored:,} statements: median {statistics.median(latencies):.1f} ms")
+    return results
 
-    def get_heartbeat(conn, _item):
-        conn.request("GET", "/__heartbeat__")
+
+def measure_ingest(args, headers: dict, trivial_path: str, statements_path: str) -> dict:
+    """The same HTTP load for any LRS: its trivial endpoint, single-statement POSTs, then 100-statement
+    batches (one statement in ten with a registration); statements/s (requests/s for the trivial endpoint)."""
+    results = {}
+
+    def get_trivial(conn, _item):
+        conn.request("GET", trivial_path)
         response = conn.getresponse()
         response.read()
+        assert response.status == 200, response.status
 
     count = args.singles
-    results["trivial_rps"] = count / run_clients(args.clients, list(range(count)), get_heartbeat)
-    print(f"  trivial endpoint (GET /__heartbeat__): {results['trivial_rps']:,.0f} requests/s")
+    results["trivial_rps"] = count / run_clients(args.clients, list(range(count)), get_trivial)
+    print(f"  trivial endpoint (GET {trivial_path}): {results['trivial_rps']:,.0f} requests/s")
+
     rng = random.Random(1)
     bodies = [json.dumps(statement(rng)) for _ in range(args.singles)]
 
     def post(conn, body):
-        conn.request("POST", "/xAPI/statements", body=body, headers=headers)
+        conn.request("POST", statements_path, body=body, headers=headers)
         response = conn.getresponse()
         response.read()
         assert response.status == 200, response.status
 
     results["single_sps"] = len(bodies) / run_clients(args.clients, bodies, post)
-    print(f"  single POST: {results['single_sps']:,.0f} statements/s")
-    batches = [json.dumps([statement(rng) for _ in range(100)]) for _ in range(args.batches)]
+    print(f"  single POST: {results['single_sps']:,.0f} statements/s "
+          f"({results['single_sps'] / results['trivial_rps']:.0%} of the trivial endpoint)")
+    batches = [json.dumps([statement(rng, str(uuid.uuid4()) if i % 10 == 0 else None) for i in range(100)])
+               for _ in range(args.batches)]
     results["batch_sps"] = len(batches) * 100 / run_clients(args.clients, batches, post)
     print(f"  batched POST (100/request, {args.clients} clients): {results['batch_sps']:,.0f} statements/s")
-    stored = args.singles + args.batches * 100
-    latencies = measure_queries(headers, random.Random(7), count=40, path="/xAPI/statements")
-    results["query"] = (statistics.median(latencies), stored)
-    print(f"  filtered GET at {stored:,} statements: median {statistics.median(latencies):.1f} ms")
     return results
 
 
@@ -251,36 +262,7 @@ def bench_backend(name: str, database_url: str, args) -> dict:
     server.start()
     results: dict = {}
     try:
-        def get_about(conn, _item):
-            conn.request("GET", "/xapi/about")
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200
-
-        count = args.singles
-        elapsed = run_clients(args.clients, list(range(count)), get_about)
-        results["trivial_rps"] = count / elapsed
-        print(f"  trivial endpoint (GET /xapi/about): {results['trivial_rps']:,.0f} requests/s")
-
-        rng = random.Random(1)
-        bodies = [json.dumps(statement(rng)) for _ in range(args.singles)]
-
-        def post(conn, body):
-            conn.request("POST", "/xapi/statements", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200, response.status
-
-        elapsed = run_clients(args.clients, bodies, post)
-        results["single_sps"] = len(bodies) / elapsed
-        print(f"  single POST: {results['single_sps']:,.0f} statements/s "
-              f"({results['single_sps'] / results['trivial_rps']:.0%} of the trivial endpoint)")
-
-        batches = [json.dumps([statement(rng, str(uuid.uuid4()) if i % 10 == 0 else None) for i in range(100)])
-                   for _ in range(args.batches)]
-        elapsed = run_clients(args.clients, batches, post)
-        results["batch_sps"] = len(batches) * 100 / elapsed
-        print(f"  batched POST (100/request, {args.clients} clients): {results['batch_sps']:,.0f} statements/s")
+        results.update(measure_ingest(args, headers, "/xapi/about", "/xapi/statements"))
 
         results["cpu"] = cpu_costs(database_url)
         stored = args.singles + args.batches * 100 + 300 + 2000
