@@ -11,6 +11,20 @@ from flask.cli import with_appcontext
 from lms import PROJECT_ROOT, discover_areas
 
 
+def demo_modules() -> list[tuple[str, object]]:
+    """(area, its ``demo`` module) for every area that has one, in DEMO_ORDER then area name."""
+    loaders = []
+    for area in discover_areas():
+        try:
+            module = importlib.import_module(f"lms.{area}.demo")
+        except ModuleNotFoundError as error:
+            if error.name == f"lms.{area}.demo":
+                continue
+            raise
+        loaders.append((getattr(module, "DEMO_ORDER", 50), area, module))
+    return [(area, module) for _order, area, module in sorted(loaders, key=lambda item: (item[0], item[1]))]
+
+
 @click.group()
 def demo():
     """Demonstration data."""
@@ -22,16 +36,7 @@ def demo_load():
     """Load the demo data of every area (safe to run again: nothing is duplicated)."""
     from lms.core.db import db
 
-    loaders = []
-    for area in discover_areas():
-        try:
-            module = importlib.import_module(f"lms.{area}.demo")
-        except ModuleNotFoundError as error:
-            if error.name == f"lms.{area}.demo":
-                continue
-            raise
-        loaders.append((getattr(module, "DEMO_ORDER", 50), area, module))
-    for _order, area, module in sorted(loaders, key=lambda item: (item[0], item[1])):
+    for area, module in demo_modules():
         click.echo(f"demo: {area}")
         module.load_demo()
         db.session.commit()

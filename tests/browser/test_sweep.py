@@ -10,13 +10,12 @@ Run: ``.venv/bin/pytest tests/browser/test_sweep.py -q`` (about three minutes on
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from pathlib import Path
 
 import pytest
 
-from lms import discover_areas
+from lms.core.cli import demo_modules
 from lms.core.db import db
 
 pytestmark = pytest.mark.browser
@@ -72,16 +71,7 @@ def load_demo_data(monkeypatch) -> None:
 
     # argon2 is slow on purpose; the demo hashes the same password for every person: hash it once.
     monkeypatch.setattr(services, "hash_password", functools.lru_cache(maxsize=8)(services.hash_password))
-    loaders = []
-    for area in discover_areas():
-        try:
-            module = importlib.import_module(f"lms.{area}.demo")
-        except ModuleNotFoundError as error:
-            if error.name == f"lms.{area}.demo":
-                continue
-            raise
-        loaders.append((getattr(module, "DEMO_ORDER", 50), area, module))
-    for _order, _area, module in sorted(loaders, key=lambda item: (item[0], item[1])):
+    for _area, module in demo_modules():
         module.load_demo()
         db.session.commit()
 
